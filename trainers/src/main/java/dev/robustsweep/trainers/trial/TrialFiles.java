@@ -1,0 +1,74 @@
+package dev.robustsweep.trainers.trial;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** Reads trial files and writes JSON files atomically (temp file in the same folder, fsync, rename). */
+public final class TrialFiles {
+    /** Strict mapper: unknown keys are errors. */
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private TrialFiles() {}
+
+    /** Reads and validates a trial file; throws {@link InvalidTrialException} naming the file and key. */
+    public static TrialConfig read(Path file) {
+        TrialConfig trial;
+        try {
+            trial = JSON.readValue(file.toFile(), TrialConfig.class);
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new InvalidTrialException(file + ": trial file not found");
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidTrialException(file + ": line " + e.getLocation().getLineNr() + ": unknown key '"
+                    + e.getPropertyName() + "' at " + e.getPathReference());
+        } catch (JsonProcessingException e) {
+            throw new InvalidTrialException(file + ": line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
+                    + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidTrialException(file + ": cannot read: " + e.getMessage());
+        }
+        List<String> errors = trial.validate();
+        if (!errors.isEmpty()) throw new InvalidTrialException(file + ": " + String.join("; ", errors));
+        return trial;
+    }
+
+    /** Writes {@code value} as JSON to {@code target} so that a reader sees either nothing or the whole file. */
+    public static void writeAtomically(Path target, Object value) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(value);
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A user's mistake in a trial file: one line, no stack trace. */
+    public static final class InvalidTrialException extends RuntimeException {
+        public InvalidTrialException(String message) {
+            super(message);
+        }
+    }
+}
