@@ -1,0 +1,18 @@
+package dev.robustsweep.trainers.adapters;
+
+import ai.djl.ndarray.NDManager;
+import dev.robustsweep.trainers.adapters.lora.LoraMethod;
+import dev.robustsweep.trainers.trial.TrialConfig;
+
+/** Chooses the {@link AdaptationMethod} a trial names (one place; each method lives in its own package). */
+public final class Methods {
+    private Methods() {}
+
+    public static AdaptationMethod create(TrialConfig trial, NDManager manager, int totalSteps) {
+        return switch (trial.method) {
+            case "full_ft" -> new FullFineTuning();
+            case "lora" -> new LoraMethod(trial.lora, manager, trial.seed);
+            default -> throw new IllegalArgumentException("method: '" + trial.method + "' is not available in this build");
+        };
+    }
+}

@@ -1,0 +1,33 @@
+package dev.robustsweep.trainers.adapters;
+
+import dev.robustsweep.trainers.model.EncoderLayer;
+import dev.robustsweep.trainers.model.Linear;
+import dev.robustsweep.trainers.model.Parameter;
+import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.trial.TargetModules;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Finds the linears a method adapts, in a fixed order (layer by layer, then module order). */
+public final class TargetLinears {
+    private TargetLinears() {}
+
+    public static List<Linear> of(SequenceClassifier model, List<String> targetModules) {
+        List<Linear> out = new ArrayList<>();
+        for (EncoderLayer layer : model.encoder().layers()) {
+            for (String name : TargetModules.resolve(targetModules)) out.add(layer.targetLinears().get(name));
+        }
+        return out;
+    }
+
+    /** The classification head always trains. */
+    public static void trainHead(SequenceClassifier model) {
+        model.classifier().weight().setTrainable(true);
+        model.classifier().bias().setTrainable(true);
+    }
+
+    /** Makes every parameter of the model (base and adapters) trainable or frozen. */
+    public static void setAll(List<Parameter> parameters, boolean trainable) {
+        for (Parameter p : parameters) p.setTrainable(trainable);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.robustsweep.trainers.adapters.lora;
+
+import ai.djl.ndarray.NDManager;
+import dev.robustsweep.trainers.adapters.AdaptationMethod;
+import dev.robustsweep.trainers.adapters.TargetLinears;
+import dev.robustsweep.trainers.model.Linear;
+import dev.robustsweep.trainers.model.Parameter;
+import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.trial.LoraSettings;
+import java.util.SplittableRandom;
+
+/** LoRA on the target linears; everything else frozen except the classification head. */
+public final class LoraMethod implements AdaptationMethod {
+    private final LoraSettings settings;
+    private final NDManager manager;
+    private final long seed;
+
+    public LoraMethod(LoraSettings settings, NDManager manager, long seed) {
+        this.settings = settings;
+        this.manager = manager;
+        this.seed = seed;
+    }
+
+    @Override
+    public String name() {
+        return "lora";
+    }
+
+    @Override
+    public void apply(SequenceClassifier model) {
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x4C6F5241L);
+        for (Linear linear : TargetLinears.of(model, settings.targetModules)) {
+            LoraAdapter adapter = LoraAdapter.create(linear, settings.r, settings.loraAlpha, settings.useRslora,
+                    settings.loraDropout, manager, rng);
+            linear.setAdapter(adapter);
+            for (Parameter p : adapter.parameters()) p.setTrainable(true);
+        }
+        TargetLinears.trainHead(model);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.robustsweep.trainers.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** JSON Lines (SuperGLUE): one JSON object per line. */
+public final class JsonlFile {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One object and its 1-based line number. */
+    public record Row(int line, JsonNode object) {}
+
+    private JsonlFile() {}
+
+    public static List<Row> read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(file, 0, "file not found");
+        } catch (IOException e) {
+            throw new DataFormatException(file, 0, "cannot read: " + e.getMessage());
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) continue;
+            try {
+                JsonNode node = JSON.readTree(line);
+                if (!node.isObject()) throw new DataFormatException(file, i + 1, "expected a JSON object");
+                rows.add(new Row(i + 1, node));
+            } catch (JsonProcessingException e) {
+                throw new DataFormatException(file, i + 1, "malformed JSON: " + e.getOriginalMessage());
+            }
+        }
+        return rows;
+    }
+
+    /** A required text field of a row. */
+    public static String text(Path file, Row row, String key) {
+        JsonNode v = row.object().get(key);
+        if (v == null || v.isNull()) throw new DataFormatException(file, row.line(), "missing field '" + key + "'");
+        return v.asText();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.robustsweep.trainers.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.robustsweep.trainers.weights.ModelFolder;
+import dev.robustsweep.trainers.weights.Tensor;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Builds a {@link SequenceClassifier} from a model folder's weights onto an engine manager. Every
+ * parameter starts frozen; an {@code AdaptationMethod} decides what trains. The new head is
+ * initialised like Hugging Face's (weights ~ N(0, 0.02), bias 0) from the trial's seed.
+ */
+public final class ClassifierBuilder {
+    private final ModelFolder folder;
+    private final NDManager manager;
+    private int numLabels = 2;
+    private String pooling = "cls";
+    private Double hiddenDropout;
+    private Double attentionDropout;
+    private Double classifierDropout;
+    private long seed = 42;
+
+    public ClassifierBuilder(ModelFolder folder, NDManager manager) {
+        this.folder = folder;
+        this.manager = manager;
+    }
+
+    public ClassifierBuilder optNumLabels(int numLabels) {
+        this.numLabels = numLabels;
+        return this;
+    }
+
+    public ClassifierBuilder optPooling(String pooling) {
+        this.pooling = pooling;
+        return this;
+    }
+
+    /** Dropout overrides; null keeps the model config's value. */
+    public ClassifierBuilder optDropout(Double hidden, Double attention, Double classifier) {
+        this.hiddenDropout = hidden;
+        this.attentionDropout = attention;
+        this.classifierDropout = classifier;
+        return this;
+    }
+
+    public ClassifierBuilder optSeed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    public SequenceClassifier build() {
+        EncoderConfig c = folder.config();
+        double hidden = hiddenDropout != null ? hiddenDropout : c.hiddenDropoutProb;
+        double attention = attentionDropout != null ? attentionDropout : c.attentionProbsDropoutProb;
+        double head = classifierDropout != null ? classifierDropout : hidden;
+        int h = c.hiddenSize;
+        Embeddings embeddings = new Embeddings(
+                param("embeddings.word_embeddings.weight", true, c.vocabSize, h),
+                param("embeddings.position_embeddings.weight", true, c.maxPositionEmbeddings, h),
+                param("embeddings.token_type_embeddings.weight", true, c.typeVocabSize, h),
+                layerNorm("embeddings.LayerNorm", h, c.layerNormEps),
+                hidden);
+        List<EncoderLayer> layers = new ArrayList<>();
+        for (int i = 0; i < c.numHiddenLayers; i++) {
+            String p = "encoder.layer." + i + ".";
+            SelfAttention attn = new SelfAttention(
+                    linear(p + "attention.self.query", h, h),
+                    linear(p + "attention.self.key", h, h),
+                    linear(p + "attention.self.value", h, h),
+                    linear(p + "attention.output.dense", h, h),
+                    layerNorm(p + "attention.output.LayerNorm", h, c.layerNormEps),
+                    c.numAttentionHeads, attention, hidden);
+            FeedForward ff = new FeedForward(
+                    linear(p + "intermediate.dense", c.intermediateSize, h),
+                    linear(p + "output.dense", h, c.intermediateSize),
+                    layerNorm(p + "output.LayerNorm", h, c.layerNormEps),
+                    hidden);
+            layers.add(new EncoderLayer(attn, ff));
+        }
+        Encoder encoder = new Encoder(c, embeddings, layers);
+        return new SequenceClassifier(encoder, headLinear(h), pooling, head);
+    }
+
+    private Linear headLinear(int hidden) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] w = new float[numLabels * hidden];
+        for (int i = 0; i < w.length; i++) w[i] = (float) (0.02 * gaussian(rng));
+        NDArray weight = manager.create(w, new Shape(numLabels, hidden));
+        NDArray bias = manager.zeros(new Shape(numLabels));
+        return new Linear("classifier",
+                new Parameter("classifier.weight", weight, true),
+                new Parameter("classifier.bias", bias, false));
+    }
+
+    /** Standard normal by Box-Muller (java.util.Random's algorithm is not specified across versions for SplittableRandom). */
+    static double gaussian(SplittableRandom rng) {
+        double u1 = 1.0 - rng.nextDouble();
+        double u2 = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    private Linear linear(String name, int out, int in) {
+        return new Linear(name, param(name + ".weight", true, out, in), param(name + ".bias", false, out));
+    }
+
+    private LayerNorm layerNorm(String name, int h, double eps) {
+        return new LayerNorm(param(name + ".weight", false, h), param(name + ".bias", false, h), eps);
+    }
+
+    private Parameter param(String name, boolean decay, long... shape) {
+        Tensor t = folder.require(name, shape);
+        FloatBuffer data = t.data().duplicate().rewind();
+        return new Parameter(name, manager.create(data, new Shape(shape)), decay);
+    }
+}

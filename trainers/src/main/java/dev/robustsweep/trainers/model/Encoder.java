@@ -1,0 +1,39 @@
+package dev.robustsweep.trainers.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+
+/** Embeddings followed by N encoder layers; returns the last hidden state [batch, seq, hidden]. */
+public final class Encoder {
+    final EncoderConfig config;
+    final Embeddings embeddings;
+    final List<EncoderLayer> layers;
+
+    public Encoder(EncoderConfig config, Embeddings embeddings, List<EncoderLayer> layers) {
+        this.config = config;
+        this.embeddings = embeddings;
+        this.layers = layers;
+    }
+
+    public NDArray forward(EncoderInput in, ForwardContext ctx) {
+        NDArray additiveMask = additiveMask(in.attentionMask());
+        NDArray h = embeddings.forward(in, ctx);
+        for (EncoderLayer layer : layers) {
+            h = layer.forward(h, additiveMask, ctx);
+        }
+        return h;
+    }
+
+    /** [batch, seq] 1/0 mask -> [batch, 1, 1, seq] with 0 for tokens and float32's lowest value for pads. */
+    static NDArray additiveMask(NDArray mask) {
+        return mask.expandDims(1).expandDims(1).sub(1f).mul(Float.MAX_VALUE);
+    }
+
+    public EncoderConfig config() {
+        return config;
+    }
+
+    public List<EncoderLayer> layers() {
+        return layers;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.robustsweep.trainers.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.robustsweep.trainers.adapters.Adapter;
+
+/**
+ * A dense layer y = x W^T + b with PyTorch's layout: weight [n_out, n_in], bias [n_out].
+ * Optionally carries an {@link Adapter} that replaces the forward pass until merged.
+ */
+public final class Linear {
+    private final String name;
+    private final Parameter weight;
+    private final Parameter bias;
+    private Adapter adapter;
+
+    /** @param name module name, e.g. "encoder.layer.0.attention.self.query" */
+    public Linear(String name, Parameter weight, Parameter bias) {
+        this.name = name;
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    /** y = x W^T + b (torch.nn.functional.linear). */
+    public static NDArray linear(NDArray x, NDArray weight, NDArray bias, ForwardContext ctx) {
+        if (ctx.bf16()) {
+            NDArray y = x.toType(DataType.BFLOAT16, false).getNDArrayInternal()
+                    .linear(x.toType(DataType.BFLOAT16, false), weight.toType(DataType.BFLOAT16, false),
+                            bias == null ? null : bias.toType(DataType.BFLOAT16, false)).singletonOrThrow();
+            return y.toType(DataType.FLOAT32, false);
+        }
+        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    public NDArray forward(NDArray x, ForwardContext ctx) {
+        if (adapter != null) {
+            return adapter.forward(x, this, ctx);
+        }
+        return linear(x, weight.array(), bias == null ? null : bias.array(), ctx);
+    }
+
+    /** Folds the adapter into W0 and removes it (evaluation and export run a plain linear). */
+    public void merge() {
+        if (adapter == null) return;
+        NDArray merged = adapter.mergedWeight(weight.array());
+        weight.array().set(merged.toFloatArray());
+        merged.close();
+        adapter = null;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    public Adapter adapter() {
+        return adapter;
+    }
+
+    public void setAdapter(Adapter adapter) {
+        this.adapter = adapter;
+    }
+
+    public long inFeatures() {
+        return weight.array().getShape().get(1);
+    }
+
+    public long outFeatures() {
+        return weight.array().getShape().get(0);
+    }
+}
