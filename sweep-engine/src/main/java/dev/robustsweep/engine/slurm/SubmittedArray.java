@@ -1,5 +1,6 @@
 package dev.robustsweep.engine.slurm;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -29,6 +30,7 @@ public record SubmittedArray(
     public record Task(@JsonProperty("trial_id") String trialId, @JsonProperty("attempt") int attempt) {}
 
     /** True once sbatch accepted the job and its id was recorded. */
+    @JsonIgnore
     public boolean isSubmitted() {
         return arrayJobId != null;
     }
