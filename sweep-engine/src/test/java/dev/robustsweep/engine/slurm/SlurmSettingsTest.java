@@ -124,4 +124,19 @@ class SlurmSettingsTest {
                 () -> SlurmSettings.fromJson(new ObjectMapper().readTree("[1]"), "execution.slurm"));
         assertTrue(notMap.getMessage().startsWith("execution.slurm: expected a mapping"), notMap.getMessage());
     }
+
+    /** The documented Apptainer example (docker/slurm/) is a valid block and yields the documented command. */
+    @Test
+    void apptainerExampleIsValid(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path example = java.nio.file.Path.of("..", "docker", "slurm", "apptainer-example.yaml");
+        SlurmSettings s = SlurmSettings.fromJson(new YAMLMapper().readTree(example.toFile()), "execution.slurm");
+        assertEquals(List.of("apptainer", "exec", "--nv", "--bind", "/scratch", "/scratch/images/robustsweep-gpu.sif"), s.launcher());
+        BatchScript b = new BatchScriptWriter(s, List.of("robustsweep", "train"), null)
+                .write(tmp, "paper", 1, List.of(tmp.resolve("t")));
+        String script = java.nio.file.Files.readString(b.script());
+        assertTrue(script.contains("\nmodule load apptainer\n"), script);
+        assertTrue(script.contains("#SBATCH --gres=gpu:1\n"), script);
+        assertTrue(script.contains("worker=('apptainer' 'exec' '--nv' '--bind' '/scratch' '/scratch/images/robustsweep-gpu.sif'"
+                + " 'robustsweep' 'train')"), script);
+    }
 }
