@@ -95,7 +95,7 @@ public final class AdaLoraMethod implements AdaptationMethod {
             NDArray norms = cov.square().sum(new int[] {1, 2}).sqrt().sum();
             sum = sum == null ? norms : sum.add(norms);
         }
-        return Map.of("orthogonal_regularizer", sum.div(2 * adapters.size()).mul(settings.orthRegWeight));
+        return Map.of("orthogonal_regularizer", sum.mul((float) (settings.orthRegWeight / (2 * adapters.size()))));
     }
 
     /** PEFT AdaLoraModel.update_and_allocate(step), called after the optimizer step and before zero_grad. */

@@ -27,12 +27,12 @@ public final class Digamma {
         // sum_{i<SHIFT} 1/(x + i) in one broadcast: x[..., None] + [0, 1, ..., SHIFT-1]
         NDArray offsets = x.getManager().arange(0, SHIFT, 1, x.getDataType());
         NDArray recurrence = x.expandDims(-1).add(offsets).pow(-1).sum(new int[] {-1});
-        NDArray y = x.add(SHIFT);
+        NDArray y = x.add(Scalars.like(x, SHIFT));
         NDArray inv2 = y.pow(-2);
         // Horner in 1/y^2: inv2 * (c1 + inv2 * (c2 + ...))
-        NDArray poly = inv2.mul(SERIES[SERIES.length - 1]);
-        for (int k = SERIES.length - 2; k >= 0; k--) poly = inv2.mul(poly.add(SERIES[k]));
-        return y.log().sub(y.pow(-1).mul(0.5)).add(poly).sub(recurrence);
+        NDArray poly = inv2.mul(Scalars.like(x, SERIES[SERIES.length - 1]));
+        for (int k = SERIES.length - 2; k >= 0; k--) poly = inv2.mul(poly.add(Scalars.like(x, SERIES[k])));
+        return y.log().sub(y.pow(-1).mul(Scalars.like(x, 0.5))).add(poly).sub(recurrence);
     }
 
     /** The same formula in double precision (for CPU-side values). */

@@ -29,7 +29,7 @@ public final class DirichletSampler {
         if (n == 1) return logAlpha.onesLike();
         NDArray mu = logAlpha.sub(logAlpha.mean(new int[] {-1}, true));
         NDArray invA = logAlpha.neg().exp();
-        NDArray var = invA.mul(1 - 2.0 / n).add(invA.sum(new int[] {-1}, true).div((double) n * n));
+        NDArray var = invA.mul(Scalars.like(invA, 1 - 2.0 / n)).add(invA.sum(new int[] {-1}, true).mul(Scalars.like(invA, 1.0 / ((double) n * n))));
         return mu.add(var.sqrt().mul(z)).softmax(-1);
     }
 

@@ -96,7 +96,7 @@ public final class MonteCLoraAdapter extends LoraAdapter {
         // 3.-4. W = sum_k pi_k C Z_k = C (sum_k pi_k Z_k), all N samples in one matmul
         NDArray z = manager.randomNormal(new Shape(mixtures, r * in));
         NDArray mix = weights.reshape(1, mixtures).matMul(z).reshape(r, in);
-        return aMean.add(c.matMul(mix).mul(epsilon));
+        return aMean.add(c.matMul(mix).mul((float) epsilon));
     }
 
     /** The last training step's Bartlett factor T (r x r row-major), or null when none is pending. */

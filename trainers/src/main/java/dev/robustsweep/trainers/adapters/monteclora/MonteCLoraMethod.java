@@ -140,7 +140,7 @@ public final class MonteCLoraMethod implements AdaptationMethod {
         record(NDArrays.concat(new NDList(klN.reshape(1), klW.reshape(1), klD.reshape(1), coop.reshape(1),
                 pis.mean(new int[] {0}))).stopGradient().toFloatArray());
         Map<String, NDArray> out = new LinkedHashMap<>();
-        out.put("kl", klN.add(klW).add(klD).mul(settings.klWeight));
+        out.put("kl", klN.add(klW).add(klD).mul((float) settings.klWeight));
         if (settings.cooperativeLoss) out.put("cooperative", coop);
         return out;
     }
