@@ -92,8 +92,8 @@ class DirichletSamplerTest {
         Engine engine = EngineSetup.start(0);
         EngineSetup.seed(engine, 23);
         double[][] cases = {{2, 3, 5, 10}, {20, 30, 50, 100}, {0.5, 1, 2, 4}};
-        // bias bound of the Laplace approximation for these concentrations (measured by the quadrature below)
-        double[] bounds = {0.03, 0.004, 0.12};
+        // bias bound of the Laplace approximation for these concentrations (measured: 0.017, 0.0018, 0.048)
+        double[] bounds = {0.025, 0.003, 0.07};
         try (NDManager m = engine.newBaseManager()) {
             for (int c = 0; c < cases.length; c++) {
                 double[] alpha = cases[c];
