@@ -26,7 +26,7 @@ public final class Encoder {
 
     /** [batch, seq] 1/0 mask -> [batch, 1, 1, seq] with 0 for tokens and float32's lowest value for pads. */
     static NDArray additiveMask(NDArray mask) {
-        return mask.expandDims(1).expandDims(1).sub(1f).mul(Float.MAX_VALUE);
+        return mask.expandDims(1).expandDims(1).sub(Scalars.of(mask, 1)).mul(Scalars.of(mask, Float.MAX_VALUE));
     }
 
     public EncoderConfig config() {

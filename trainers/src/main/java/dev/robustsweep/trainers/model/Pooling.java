@@ -10,7 +10,7 @@ public final class Pooling {
     public static NDArray pool(String kind, NDArray hidden, NDArray mask) {
         if ("mean".equals(kind)) {
             NDArray m = mask.expandDims(2);
-            return hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1e-9f));
+            return hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(Scalars.of(m, 1e-9)));
         }
         return hidden.get(":, 0, :");
     }

@@ -9,6 +9,7 @@ import dev.robustsweep.trainers.data.Batcher;
 import dev.robustsweep.trainers.data.TaskLoader;
 import dev.robustsweep.trainers.data.TokenizedExample;
 import dev.robustsweep.trainers.model.ForwardContext;
+import dev.robustsweep.trainers.model.Scalars;
 import dev.robustsweep.trainers.model.SequenceClassifier;
 import dev.robustsweep.trainers.trial.FaultInjection;
 import dev.robustsweep.trainers.trial.TrialConfig;
@@ -83,7 +84,7 @@ public final class Trainer {
                 // the method's extra terms (AdaLoRA orthogonality, MonteCLoRA KL and cooperative losses)
                 extras = method.extraLosses();
                 for (NDArray extra : extras.values()) lossArray = lossArray.add(extra);
-                if (fault("nan", step)) lossArray = lossArray.mul(Float.NaN);
+                if (fault("nan", step)) lossArray = lossArray.mul(Scalars.of(lossArray, Double.NaN));
                 collector.backward(lossArray);
             }
             double loss = lossArray.getFloat();

@@ -1,5 +1,6 @@
 package dev.robustsweep.trainers.adapters.adalora;
 
+import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -69,7 +70,7 @@ public final class AdaLoraAdapter implements Adapter {
         // Q scaled row-wise by lambda: (A * E) [r, n_in]
         NDArray ae = a.array().mul(e.array().reshape(-1, 1));
         NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), ae, null, ctx);
-        return y.add(Linear.linear(h, b.array(), null, ctx).mul(scale));
+        return y.add(Linear.linear(h, b.array(), null, ctx).mul(Scalars.of(x, scale)));
     }
 
     @Override
@@ -80,7 +81,7 @@ public final class AdaLoraAdapter implements Adapter {
     @Override
     public NDArray mergedWeight(NDArray w0) {
         NDArray ae = a.array().mul(e.array().reshape(-1, 1));
-        return w0.add(b.array().matMul(ae).mul(scale));
+        return w0.add(b.array().matMul(ae).mul(Scalars.of(w0, scale)));
     }
 
     public Parameter a() {

@@ -1,5 +1,6 @@
 package dev.robustsweep.trainers.adapters.adalora;
 
+import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -95,7 +96,7 @@ public final class AdaLoraMethod implements AdaptationMethod {
             NDArray norms = cov.square().sum(new int[] {1, 2}).sqrt().sum();
             sum = sum == null ? norms : sum.add(norms);
         }
-        return Map.of("orthogonal_regularizer", sum.mul((float) (settings.orthRegWeight / (2 * adapters.size()))));
+        return Map.of("orthogonal_regularizer", sum.mul(Scalars.of(sum, settings.orthRegWeight / (2 * adapters.size()))));
     }
 
     /** PEFT AdaLoraModel.update_and_allocate(step), called after the optimizer step and before zero_grad. */

@@ -1,5 +1,6 @@
 package dev.robustsweep.trainers.adapters.dora;
 
+import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -54,7 +55,7 @@ public final class DoraAdapter extends LoraAdapter {
     public NDArray forward(NDArray x, Linear base, ForwardContext ctx) {
         NDArray w0 = base.weight().array();
         // weight norm of W0 + scaling B A on a detached LoRA product, itself a constant in backprop
-        NDArray lora = b.array().stopGradient().matMul(a.array().stopGradient()).mul(scaling);
+        NDArray lora = b.array().stopGradient().matMul(a.array().stopGradient()).mul(Scalars.of(a.array(), scaling));
         NDArray weightNorm = rowNorm(w0.add(lora)).stopGradient();
         NDArray s = magnitude.array().div(weightNorm);
         // s * (W0 x + scaling B A dropout(x)), then the unscaled bias
@@ -70,7 +71,7 @@ public final class DoraAdapter extends LoraAdapter {
     /** (m / ||W0 + dW||_row) (W0 + dW), dW = scaling B A. */
     @Override
     public NDArray mergedWeight(NDArray w0) {
-        NDArray w = w0.add(b.array().matMul(a.array()).mul(scaling));
+        NDArray w = w0.add(b.array().matMul(a.array()).mul(Scalars.of(w0, scaling)));
         NDArray s = magnitude.array().div(rowNorm(w)).reshape(-1, 1);
         return w.mul(s);
     }

@@ -1,5 +1,6 @@
 package dev.robustsweep.trainers.adapters.lora;
 
+import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -63,7 +64,7 @@ public class LoraAdapter implements Adapter {
     /** scaling * B A dropout(x): the low-rank path, x [..., n_in] -> [..., n_out]. */
     protected NDArray delta(NDArray x, ForwardContext ctx) {
         NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), a.array(), null, ctx);
-        return Linear.linear(h, b.array(), null, ctx).mul(scaling);
+        return Linear.linear(h, b.array(), null, ctx).mul(Scalars.of(x, scaling));
     }
 
     @Override
@@ -74,7 +75,7 @@ public class LoraAdapter implements Adapter {
     /** W0 + scaling * B A. */
     @Override
     public NDArray mergedWeight(NDArray w0) {
-        return w0.add(b.array().matMul(a.array()).mul(scaling));
+        return w0.add(b.array().matMul(a.array()).mul(Scalars.of(w0, scaling)));
     }
 
     public Parameter a() {

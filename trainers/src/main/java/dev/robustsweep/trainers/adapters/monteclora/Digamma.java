@@ -1,5 +1,6 @@
 package dev.robustsweep.trainers.adapters.monteclora;
 
+import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -26,13 +27,13 @@ public final class Digamma {
     public static NDArray of(NDArray x) {
         // sum_{i<SHIFT} 1/(x + i) in one broadcast: x[..., None] + [0, 1, ..., SHIFT-1]
         NDArray offsets = x.getManager().arange(0, SHIFT, 1, x.getDataType());
-        NDArray recurrence = x.expandDims(-1).add(offsets).pow(-1).sum(new int[] {-1});
-        NDArray y = x.add(Scalars.like(x, SHIFT));
-        NDArray inv2 = y.pow(-2);
+        NDArray recurrence = x.expandDims(-1).add(offsets).pow(Scalars.of(x, -1)).sum(new int[] {-1});
+        NDArray y = x.add(Scalars.of(x, SHIFT));
+        NDArray inv2 = y.pow(Scalars.of(y, -2));
         // Horner in 1/y^2: inv2 * (c1 + inv2 * (c2 + ...))
-        NDArray poly = inv2.mul(Scalars.like(x, SERIES[SERIES.length - 1]));
-        for (int k = SERIES.length - 2; k >= 0; k--) poly = inv2.mul(poly.add(Scalars.like(x, SERIES[k])));
-        return y.log().sub(y.pow(-1).mul(Scalars.like(x, 0.5))).add(poly).sub(recurrence);
+        NDArray poly = inv2.mul(Scalars.of(x, SERIES[SERIES.length - 1]));
+        for (int k = SERIES.length - 2; k >= 0; k--) poly = inv2.mul(poly.add(Scalars.of(x, SERIES[k])));
+        return y.log().sub(y.pow(Scalars.of(y, -1)).mul(Scalars.of(x, 0.5))).add(poly).sub(recurrence);
     }
 
     /** The same formula in double precision (for CPU-side values). */

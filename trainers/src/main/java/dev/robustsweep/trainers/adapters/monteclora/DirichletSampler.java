@@ -1,5 +1,6 @@
 package dev.robustsweep.trainers.adapters.monteclora;
 
+import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -29,7 +30,7 @@ public final class DirichletSampler {
         if (n == 1) return logAlpha.onesLike();
         NDArray mu = logAlpha.sub(logAlpha.mean(new int[] {-1}, true));
         NDArray invA = logAlpha.neg().exp();
-        NDArray var = invA.mul(Scalars.like(invA, 1 - 2.0 / n)).add(invA.sum(new int[] {-1}, true).mul(Scalars.like(invA, 1.0 / ((double) n * n))));
+        NDArray var = invA.mul(Scalars.of(invA, 1 - 2.0 / n)).add(invA.sum(new int[] {-1}, true).mul(Scalars.of(invA, 1.0 / ((double) n * n))));
         return mu.add(var.sqrt().mul(z)).softmax(-1);
     }
 

@@ -1,5 +1,6 @@
 package dev.robustsweep.trainers.adapters.monteclora;
 
+import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
@@ -23,13 +24,13 @@ public final class KlDivergences {
         long r = v.getShape().get(1);
         NDArray trace = v.exp().mul(rowSumSq).sum(new int[] {1});
         NDArray logDet = v.sum(new int[] {1}).add(logDetTT);
-        return trace.sub(logDet).sub(Scalars.like(v, r)).mul(Scalars.like(v, 0.5));
+        return trace.sub(logDet).sub(Scalars.of(v, r)).mul(Scalars.of(v, 0.5));
     }
 
     /** Eq. 20: KL(Wishart(V, nu) || Wishart(I, nu)) = 1/2 (-nu ln|V| + nu tr(V) - nu r), V = diag(exp(v)), v [L, r]. */
     public static NDArray wishart(NDArray v, double nu) {
         long r = v.getShape().get(1);
-        return v.exp().sub(v).sum(new int[] {1}).sub(Scalars.like(v, r)).mul(Scalars.like(v, 0.5 * nu));
+        return v.exp().sub(v).sum(new int[] {1}).sub(Scalars.of(v, r)).mul(Scalars.of(v, 0.5 * nu));
     }
 
     /**
@@ -49,8 +50,8 @@ public final class KlDivergences {
         double constant = -lnGamma(n * a0) + n * lnGamma(a0);
         NDArray kl = sum.gammaln().squeeze(1)
                 .sub(a.gammaln().sum(new int[] {1}))
-                .add(a.sub(Scalars.like(a, a0)).mul(psiA.sub(psiSum)).sum(new int[] {1}))
-                .add(Scalars.like(a, constant));
+                .add(a.sub(Scalars.of(a, a0)).mul(psiA.sub(psiSum)).sum(new int[] {1}))
+                .add(Scalars.of(a, constant));
         return kl.toType(type, false);
     }
 

@@ -1,5 +1,6 @@
 package dev.robustsweep.trainers.adapters.monteclora;
 
+import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -77,7 +78,7 @@ public final class MonteCLoraAdapter extends LoraAdapter {
         NDArray y = Linear.linear(x, base.weight().array(), base.bias() == null ? null : base.bias().array(), ctx);
         NDArray down = ctx.training() ? stochasticA() : a.array();
         NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), down, null, ctx);
-        return y.add(Linear.linear(h, b.array(), null, ctx).mul(scaling));
+        return y.add(Linear.linear(h, b.array(), null, ctx).mul(Scalars.of(x, scaling)));
     }
 
     /** One draw of A_used = A + epsilon W (Algorithm 1 steps 1-4); records T and pi for the step's losses. */
@@ -96,7 +97,7 @@ public final class MonteCLoraAdapter extends LoraAdapter {
         // 3.-4. W = sum_k pi_k C Z_k = C (sum_k pi_k Z_k), all N samples in one matmul
         NDArray z = manager.randomNormal(new Shape(mixtures, r * in));
         NDArray mix = weights.reshape(1, mixtures).matMul(z).reshape(r, in);
-        return aMean.add(c.matMul(mix).mul((float) epsilon));
+        return aMean.add(c.matMul(mix).mul(Scalars.of(mix, epsilon)));
     }
 
     /** The last training step's Bartlett factor T (r x r row-major), or null when none is pending. */

@@ -1,5 +1,6 @@
 package dev.robustsweep.trainers.adapters.monteclora;
 
+import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -140,7 +141,7 @@ public final class MonteCLoraMethod implements AdaptationMethod {
         record(NDArrays.concat(new NDList(klN.reshape(1), klW.reshape(1), klD.reshape(1), coop.reshape(1),
                 pis.mean(new int[] {0}))).stopGradient().toFloatArray());
         Map<String, NDArray> out = new LinkedHashMap<>();
-        out.put("kl", klN.add(klW).add(klD).mul((float) settings.klWeight));
+        out.put("kl", klN.add(klW).add(klD).mul(Scalars.of(klN, settings.klWeight)));
         if (settings.cooperativeLoss) out.put("cooperative", coop);
         return out;
     }

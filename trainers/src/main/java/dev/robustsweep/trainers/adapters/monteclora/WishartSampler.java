@@ -1,5 +1,6 @@
 package dev.robustsweep.trainers.adapters.monteclora;
 
+import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import java.util.SplittableRandom;
 
@@ -44,7 +45,7 @@ public final class WishartSampler {
 
     /** The Cholesky factor L T of Sigma = L T T^T L^T, L = diag(exp(v / 2)) (V = exp(v)); v [..., r], t [..., r, r]. */
     public static NDArray choleskyFactor(NDArray v, NDArray t) {
-        return v.mul(Scalars.like(v, 0.5)).exp().expandDims(-1).mul(t);
+        return v.mul(Scalars.of(v, 0.5)).exp().expandDims(-1).mul(t);
     }
 
     public int r() {
