@@ -1,0 +1,175 @@
+package dev.robustsweep.reports.io;
+
+import dev.robustsweep.reports.LossCurve;
+import dev.robustsweep.reports.ReportInputException;
+import dev.robustsweep.reports.ScoreTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Reads every result.json under a run folder, at any depth, into the tidy {@link ScoreTable}.
+ * A file that cannot be read or parsed is skipped, counted and reported by name; the report goes on.
+ * Failed trials are rows with NaN scores; diverged trials keep the scores they reached.
+ */
+public final class ResultFolderReader {
+    /** File name of a trial's result (docs/schemas.md). */
+    public static final String RESULT_FILE = "result.json";
+    /** At most this many loss curves are kept per task and method (the figure would be unreadable beyond). */
+    public static final int CURVES_PER_GROUP = 24;
+    /** Curves are thinned to at most this many points. */
+    public static final int POINTS_PER_CURVE = 200;
+
+    private ResultFolderReader() {
+    }
+
+    /** Reads the folder; throws {@link ReportInputException} when it holds no readable result.json. */
+    public static ScoreTable read(Path folder, Path skipUnder) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(folder)) {
+            files = walk.filter(f -> f.getFileName() != null && f.getFileName().toString().equals(RESULT_FILE))
+                    .filter(f -> skipUnder == null || !f.startsWith(skipUnder))
+                    .sorted()
+                    .collect(Collectors.toList());
+        } catch (IOException | UncheckedIOException e) {
+            throw new ReportInputException(folder, "cannot list the run folder: " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new ReportInputException(folder, "no " + RESULT_FILE + " found under this folder");
+        }
+        Map<String, AtomicInteger> curvesKept = new ConcurrentHashMap<>();
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        // parse in parallel; order is restored by index so the table is deterministic
+        TrialResult[] parsed = new TrialResult[files.size()];
+        java.util.stream.IntStream.range(0, files.size()).parallel().forEach(i -> {
+            Path f = files.get(i);
+            try {
+                parsed[i] = ResultJsonParser.parse(Files.readAllBytes(f));
+            } catch (IOException | RuntimeException e) {
+                warnings.add("skipped corrupt " + f + ": " + oneLine(e.getMessage()));
+            }
+        });
+        List<TrialResult> results = new ArrayList<>(files.size());
+        for (TrialResult r : parsed) {
+            if (r != null) {
+                results.add(r);
+            }
+        }
+        int corrupt = files.size() - results.size();
+        if (results.isEmpty()) {
+            throw new ReportInputException(files.get(0), "none of the " + files.size() + " result files could be read; "
+                    + "first problem: " + (warnings.isEmpty() ? "unknown" : warnings.get(0)));
+        }
+        Collections.sort(warnings);
+        return toTable(results, corrupt, warnings, curvesKept);
+    }
+
+    private static ScoreTable toTable(List<TrialResult> results, int corrupt, List<String> warnings,
+                                      Map<String, AtomicInteger> curvesKept) {
+        int n = results.size();
+        Set<String> metricNames = new TreeSet<>();
+        Set<String> gridNames = new TreeSet<>();
+        for (TrialResult r : results) {
+            metricNames.addAll(r.metrics().keySet());
+            gridNames.addAll(r.gridPoint().keySet());
+        }
+        metricNames.removeAll(List.of("eval_examples", "epoch")); // counters, not scores (schemas.md)
+        String[] task = new String[n];
+        String[] method = new String[n];
+        String[] config = new String[n];
+        String[] status = new String[n];
+        String[] trialId = new String[n];
+        List<String> metrics = new ArrayList<>(metricNames);
+        double[][] metricValues = new double[metrics.size()][n];
+        List<String> grid = gridNames.stream().filter(g -> !g.equals("method") && !g.equals("method_name")
+                && !g.equals("task")).toList();
+        double[][] gridValues = new double[grid.size()][n];
+        List<LossCurve> curves = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TrialResult r = results.get(i);
+            task[i] = r.task();
+            method[i] = r.method();
+            status[i] = r.status();
+            trialId[i] = r.trialId() == null ? "" : r.trialId();
+            StringBuilder key = new StringBuilder();
+            for (int g = 0; g < grid.size(); g++) {
+                String v = r.gridPoint().get(grid.get(g));
+                gridValues[g][i] = parseOrNaN(v);
+                key.append(g == 0 ? "" : ",").append(grid.get(g)).append('=').append(v == null ? "" : v);
+            }
+            config[i] = key.toString();
+            boolean failed = r.status().equals("failed"); // a failed trial has no score (schemas.md)
+            for (int m = 0; m < metrics.size(); m++) {
+                Double v = r.metrics().get(metrics.get(m));
+                metricValues[m][i] = failed || v == null || Double.isInfinite(v) ? Double.NaN : v;
+            }
+            if (r.curve() != null && r.curve()[0].length > 0
+                    && curvesKept.computeIfAbsent(r.task() + "\u0000" + r.method(), k -> new AtomicInteger())
+                    .incrementAndGet() <= CURVES_PER_GROUP) {
+                double[][] thin = thin(r.curve());
+                curves.add(new LossCurve(r.task(), r.method(), trialId[i], r.status(), thin[0], thin[1]));
+            }
+        }
+        Table table = Table.create("scores",
+                StringColumn.create(ScoreTable.TASK, task), StringColumn.create(ScoreTable.METHOD, method),
+                StringColumn.create(ScoreTable.CONFIG, config), StringColumn.create(ScoreTable.STATUS, status),
+                StringColumn.create(ScoreTable.TRIAL_ID, trialId));
+        for (int g = 0; g < grid.size(); g++) {
+            table.addColumns(DoubleColumn.create(grid.get(g), gridValues[g]));
+        }
+        for (int m = 0; m < metrics.size(); m++) {
+            table.addColumns(DoubleColumn.create(metrics.get(m), metricValues[m]));
+        }
+        return new ScoreTable(table, metrics, curves, corrupt, List.copyOf(warnings), grid);
+    }
+
+    private static double parseOrNaN(String v) {
+        if (v == null) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return Double.NaN; // a categorical grid axis: kept in the config key only
+        }
+    }
+
+    /** Keeps every k-th point (and the last) so that at most POINTS_PER_CURVE remain. */
+    private static double[][] thin(double[][] curve) {
+        int len = curve[0].length;
+        if (len <= POINTS_PER_CURVE) {
+            return curve;
+        }
+        int stride = (len + POINTS_PER_CURVE - 1) / POINTS_PER_CURVE;
+        int kept = (len - 1) / stride + 1 + ((len - 1) % stride == 0 ? 0 : 1);
+        double[][] out = new double[2][kept];
+        int j = 0;
+        for (int i = 0; i < len; i += stride) {
+            out[0][j] = curve[0][i];
+            out[1][j++] = curve[1][i];
+        }
+        if ((len - 1) % stride != 0) {
+            out[0][j] = curve[0][len - 1];
+            out[1][j] = curve[1][len - 1];
+        }
+        return out;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "unreadable" : s.replace('\n', ' ').replace('\r', ' ');
+    }
+}
