@@ -3,8 +3,6 @@ package dev.robustsweep.reports.io;
 import dev.robustsweep.reports.LossCurve;
 import dev.robustsweep.reports.ReportInputException;
 import dev.robustsweep.reports.ScoreTable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,8 +13,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -39,36 +35,26 @@ public final class ResultFolderReader {
 
     /** Reads the folder; throws {@link ReportInputException} when it holds no readable result.json. */
     public static ScoreTable read(Path folder, Path skipUnder) {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(folder)) {
-            files = walk.filter(f -> f.getFileName() != null && f.getFileName().toString().equals(RESULT_FILE))
-                    .filter(f -> skipUnder == null || !f.startsWith(skipUnder))
-                    .sorted()
-                    .collect(Collectors.toList());
-        } catch (IOException | UncheckedIOException e) {
-            throw new ReportInputException(folder, "cannot list the run folder: " + e.getMessage(), e);
+        if (!Files.isDirectory(folder)) {
+            throw new ReportInputException(folder, "not a folder");
         }
-        if (files.isEmpty()) {
+        // find, read and parse every result file in parallel; then restore path order (deterministic output)
+        List<ResultFileWalker.Found> found = new ArrayList<>(ResultFileWalker.readAll(folder, RESULT_FILE, skipUnder));
+        found.sort(java.util.Comparator.comparing(ResultFileWalker.Found::file));
+        if (found.isEmpty()) {
             throw new ReportInputException(folder, "no " + RESULT_FILE + " found under this folder");
         }
         Map<String, AtomicInteger> curvesKept = new ConcurrentHashMap<>();
-        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
-        // parse in parallel; order is restored by index so the table is deterministic
-        TrialResult[] parsed = new TrialResult[files.size()];
-        java.util.stream.IntStream.range(0, files.size()).parallel().forEach(i -> {
-            Path f = files.get(i);
-            try {
-                parsed[i] = ResultJsonParser.parse(Files.readAllBytes(f));
-            } catch (IOException | RuntimeException e) {
-                warnings.add("skipped corrupt " + f + ": " + oneLine(e.getMessage()));
-            }
-        });
-        List<TrialResult> results = new ArrayList<>(files.size());
-        for (TrialResult r : parsed) {
-            if (r != null) {
-                results.add(r);
+        List<String> warnings = new ArrayList<>();
+        List<TrialResult> results = new ArrayList<>(found.size());
+        for (ResultFileWalker.Found f : found) {
+            if (f.result() != null) {
+                results.add(f.result());
+            } else {
+                warnings.add("skipped " + f.file() + ": " + oneLine(f.problem()));
             }
         }
+        List<Path> files = found.stream().map(ResultFileWalker.Found::file).toList();
         int corrupt = files.size() - results.size();
         if (results.isEmpty()) {
             throw new ReportInputException(files.get(0), "none of the " + files.size() + " result files could be read; "
