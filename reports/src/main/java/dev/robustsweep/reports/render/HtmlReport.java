@@ -31,9 +31,16 @@ public final class HtmlReport {
             + ".figs{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;border:1px solid #eee;padding:4px}"
             + "figcaption{font-size:12px;color:#555}h2{margin-top:32px}.small{font-size:12px;color:#555}";
 
-    /** Checks each figure: an svg with a non-empty box and drawn elements; records errors. */
-    private static final String RENDER_CHECK = "(function(){var errors=[];window.addEventListener('error',function(e){"
-            + "errors.push(String(e.message));});function check(){var figs=document.querySelectorAll('figure[data-figure]');"
+    /** First thing in the head: records script errors and blocked loads (CSP violations) from the start. */
+    private static final String EARLY_WATCH = "window.__rs={errors:[],blocked:[]};window.addEventListener('error',"
+            + "function(e){window.__rs.errors.push(String(e.message));});document.addEventListener('securitypolicyviolation',"
+            + "function(e){window.__rs.blocked.push(e.blockedURI);});";
+
+    /**
+     * Checks each figure (an svg with a non-empty box and drawn elements) and writes onto the body: counts,
+     * figure boxes in page coordinates, page height, script errors, blocked loads and fetched resources.
+     */
+    private static final String RENDER_CHECK = "(function(){function check(){var figs=document.querySelectorAll('figure[data-figure]');"
             + "var ok=0,bad=[],boxes=[];for(var i=0;i<figs.length;i++){var s=figs[i].querySelector('svg');"
             + "var b=s?s.getBoundingClientRect():null;var n=s?s.querySelectorAll('rect,line,polyline,circle,text').length:0;"
             + "if(b&&b.width>0&&b.height>0&&n>2){ok++;boxes.push([Math.round(b.left+window.scrollX),"
@@ -41,8 +48,11 @@ public final class HtmlReport {
             + "var d=document.body;d.setAttribute('data-figures-total',figs.length);d.setAttribute('data-figures-rendered',ok);"
             + "d.setAttribute('data-figures-bad',bad.join(' '));d.setAttribute('data-figure-boxes',boxes.join(';'));"
             + "d.setAttribute('data-page-height',document.documentElement.scrollHeight);"
-            + "d.setAttribute('data-errors',errors.join(' | '));d.setAttribute('data-render-check','done');}"
-            + "if(document.readyState==='loading'){document.addEventListener('DOMContentLoaded',check);}else{check();}})();";
+            + "d.setAttribute('data-errors',window.__rs.errors.join(' | '));"
+            + "d.setAttribute('data-blocked',window.__rs.blocked.join(' '));"
+            + "d.setAttribute('data-resources',performance.getEntriesByType('resource').length);"
+            + "d.setAttribute('data-render-check','done');}"
+            + "window.addEventListener('load',function(){setTimeout(check,50);});})();"; // after late events
 
     private HtmlReport() {
     }
@@ -53,6 +63,7 @@ public final class HtmlReport {
         StringBuilder sb = new StringBuilder(1 << 16);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">")
+                .append("<script>").append(EARLY_WATCH).append("</script>")
                 .append("<link rel=\"icon\" href=\"data:,\">") // no favicon request
                 .append("<title>Robustness report</title><style>").append(STYLE).append("</style></head><body>\n")
                 .append("<h1>Robustness report</h1><p class=\"small\">Source: ").append(Svg.escape(source)).append(", ")
