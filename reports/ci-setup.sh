@@ -5,6 +5,6 @@
 set -euo pipefail
 if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 fi
 chromium --version

@@ -43,6 +43,40 @@ public final class SyntheticRun {
         return written;
     }
 
+    /** Writes the same design as a tidy CSV of {@code count} rows (task, method, learning_rate, batch_size, seed, status, metrics). */
+    public static void writeCsv(Path csv, int count, long seed) throws IOException {
+        Random rng = new Random(seed);
+        StringBuilder sb = new StringBuilder("task,method,learning_rate,batch_size,seed,status,accuracy,nll,f1,mcc\n");
+        int written = 0;
+        for (int s = 0; written < count; s++) {
+            for (String task : TASKS) {
+                for (int m = 0; m < METHODS.size() && written < count; m++) {
+                    for (double lr : LEARNING_RATES) {
+                        for (int bs : BATCH_SIZES) {
+                            if (written == count) {
+                                break;
+                            }
+                            double u = rng.nextDouble();
+                            String status = u < 0.005 ? "failed" : u < 0.015 ? "diverged" : "completed";
+                            double acc = 0.70 + 0.02 * m - (0.06 - 0.01 * m) * Math.abs(Math.log10(lr) + 4.5) + 0.02 * rng.nextGaussian();
+                            double nll = Math.max(0.05, 0.75 - 0.04 * m + 0.05 * rng.nextGaussian());
+                            sb.append(task).append(',').append(METHODS.get(m)).append(',').append(lr).append(',').append(bs)
+                                    .append(',').append(s).append(',').append(status).append(',');
+                            if (status.equals("failed")) {
+                                sb.append(",,,\n");
+                            } else {
+                                sb.append(String.format(Locale.ROOT, "%.5f,%.5f,%.5f,%.5f%n", acc, nll, acc - 0.03, 2 * acc - 1.2));
+                            }
+                            written++;
+                        }
+                    }
+                }
+            }
+        }
+        Files.createDirectories(csv.toAbsolutePath().getParent());
+        Files.writeString(csv, sb);
+    }
+
     private static void writeOne(Path run, String task, String method, int m, double lr, int bs, int seed, Random rng)
             throws IOException {
         String id = String.format(Locale.ROOT, "%s-%s-lr%.0e-bs%d-s%d", task, method, lr, bs, seed);

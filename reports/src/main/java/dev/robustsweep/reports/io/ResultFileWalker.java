@@ -21,7 +21,10 @@ final class ResultFileWalker {
     static final int IO_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
     /** One file's outcome: the parsed result, or the problem reading or parsing it. */
-    record Found(Path file, TrialResult result, String problem) {
+    record Found(Path file, String name, TrialResult result, String problem) {
+        Found(Path file, TrialResult result, String problem) {
+            this(file, file.toString(), result, problem); // name: a cheap sort key
+        }
     }
 
     private ResultFileWalker() {
@@ -74,7 +77,7 @@ final class ResultFileWalker {
             try {
                 byte[] bytes = Files.readAllBytes(file);
                 try {
-                    found.add(new Found(file, ResultJsonParser.parse(bytes), null)); // parse here: bytes die young
+                    found.add(new Found(file, ResultJsonParser.parse(bytes, false), null)); // parse here: bytes die young; curves are read later for the few that are drawn
                 } catch (IOException | RuntimeException e) {
                     found.add(new Found(file, null, "corrupt: " + e.getMessage()));
                 }

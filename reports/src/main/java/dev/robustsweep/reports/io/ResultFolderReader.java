@@ -40,16 +40,18 @@ public final class ResultFolderReader {
         }
         // find, read and parse every result file in parallel; then restore path order (deterministic output)
         List<ResultFileWalker.Found> found = new ArrayList<>(ResultFileWalker.readAll(folder, RESULT_FILE, skipUnder));
-        found.sort(java.util.Comparator.comparing(ResultFileWalker.Found::file));
+        found.sort(java.util.Comparator.comparing(ResultFileWalker.Found::name));
         if (found.isEmpty()) {
             throw new ReportInputException(folder, "no " + RESULT_FILE + " found under this folder");
         }
         Map<String, AtomicInteger> curvesKept = new ConcurrentHashMap<>();
         List<String> warnings = new ArrayList<>();
         List<TrialResult> results = new ArrayList<>(found.size());
+        List<Path> resultFiles = new ArrayList<>(found.size());
         for (ResultFileWalker.Found f : found) {
             if (f.result() != null) {
                 results.add(f.result());
+                resultFiles.add(f.file());
             } else {
                 warnings.add("skipped " + f.file() + ": " + oneLine(f.problem()));
             }
@@ -61,17 +63,25 @@ public final class ResultFolderReader {
                     + "first problem: " + (warnings.isEmpty() ? "unknown" : warnings.get(0)));
         }
         Collections.sort(warnings);
-        return toTable(results, corrupt, warnings, curvesKept);
+        return toTable(results, resultFiles, corrupt, warnings, curvesKept);
     }
 
-    private static ScoreTable toTable(List<TrialResult> results, int corrupt, List<String> warnings,
+    private static ScoreTable toTable(List<TrialResult> results, List<Path> resultFiles, int corrupt, List<String> warnings,
                                       Map<String, AtomicInteger> curvesKept) {
         int n = results.size();
         Set<String> metricNames = new TreeSet<>();
         Set<String> gridNames = new TreeSet<>();
         for (TrialResult r : results) {
-            metricNames.addAll(r.metrics().keySet());
-            gridNames.addAll(r.gridPoint().keySet());
+            for (String k : r.metrics().keySet()) {
+                if (!metricNames.contains(k)) {
+                    metricNames.add(k);
+                }
+            }
+            for (String k : r.gridPoint().keySet()) {
+                if (!gridNames.contains(k)) {
+                    gridNames.add(k);
+                }
+            }
         }
         metricNames.removeAll(List.of("eval_examples", "epoch")); // counters, not scores (schemas.md)
         String[] task = new String[n];
@@ -81,8 +91,7 @@ public final class ResultFolderReader {
         String[] trialId = new String[n];
         List<String> metrics = new ArrayList<>(metricNames);
         double[][] metricValues = new double[metrics.size()][n];
-        List<String> grid = gridNames.stream().filter(g -> !g.equals("method") && !g.equals("method_name")
-                && !g.equals("task")).toList();
+        List<String> grid = List.copyOf(gridNames);
         double[][] gridValues = new double[grid.size()][n];
         List<LossCurve> curves = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -91,23 +100,23 @@ public final class ResultFolderReader {
             method[i] = r.method();
             status[i] = r.status();
             trialId[i] = r.trialId() == null ? "" : r.trialId();
-            StringBuilder key = new StringBuilder();
             for (int g = 0; g < grid.size(); g++) {
-                String v = r.gridPoint().get(grid.get(g));
-                gridValues[g][i] = parseOrNaN(v);
-                key.append(g == 0 ? "" : ",").append(grid.get(g)).append('=').append(v == null ? "" : v);
+                gridValues[g][i] = r.gridPoint().getOrDefault(grid.get(g), Double.NaN);
             }
-            config[i] = key.toString();
+            config[i] = r.config();
             boolean failed = r.status().equals("failed"); // a failed trial has no score (schemas.md)
             for (int m = 0; m < metrics.size(); m++) {
                 Double v = r.metrics().get(metrics.get(m));
                 metricValues[m][i] = failed || v == null || Double.isInfinite(v) ? Double.NaN : v;
             }
-            if (r.curve() != null && r.curve()[0].length > 0
-                    && curvesKept.computeIfAbsent(r.task() + "\u0000" + r.method(), k -> new AtomicInteger())
+            // the first CURVES_PER_GROUP trials of each task and method (in path order) get their curve drawn
+            if (curvesKept.computeIfAbsent(r.task() + "\u0000" + r.method(), k -> new AtomicInteger())
                     .incrementAndGet() <= CURVES_PER_GROUP) {
-                double[][] thin = thin(r.curve());
-                curves.add(new LossCurve(r.task(), r.method(), trialId[i], r.status(), thin[0], thin[1]));
+                double[][] curve = readCurve(resultFiles.get(i));
+                if (curve != null && curve[0].length > 0) {
+                    double[][] thin = thin(curve);
+                    curves.add(new LossCurve(r.task(), r.method(), trialId[i], r.status(), thin[0], thin[1]));
+                }
             }
         }
         Table table = Table.create("scores",
@@ -123,14 +132,12 @@ public final class ResultFolderReader {
         return new ScoreTable(table, metrics, curves, corrupt, List.copyOf(warnings), grid);
     }
 
-    private static double parseOrNaN(String v) {
-        if (v == null) {
-            return Double.NaN;
-        }
+    /** Second read of a file already parsed once, for its loss curve; null when it is gone or has none. */
+    private static double[][] readCurve(Path file) {
         try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            return Double.NaN; // a categorical grid axis: kept in the config key only
+            return ResultJsonParser.parse(Files.readAllBytes(file), true).curve();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // changed since the first read: draw no curve rather than fail the report
         }
     }
 

@@ -19,16 +19,20 @@ final class ResultJsonParser {
     private ResultJsonParser() {
     }
 
-    /** Parses one file's bytes; throws IOException with the parser's line and column on bad JSON or missing keys. */
-    static TrialResult parse(byte[] bytes) throws IOException {
+    /**
+     * Parses one file's bytes; throws IOException with the parser's line and column on bad JSON or missing keys.
+     *
+     * @param withCurve read train_loss_curve (else skipped: most curves are never drawn)
+     */
+    static TrialResult parse(byte[] bytes, boolean withCurve) throws IOException {
         try (JsonParser p = JSON.createParser(bytes)) {
             expect(p, p.nextToken(), JsonToken.START_OBJECT, "a JSON object");
             String trialId = null;
             String status = null;
             String task = null;
             String method = null;
-            Map<String, String> grid = new TreeMap<>();
-            Map<String, Double> metrics = new TreeMap<>();
+            Map<String, String> grid = new TreeMap<>(); // sorted: the config key is canonical
+            Map<String, Double> metrics = new java.util.HashMap<>();
             double[][] curve = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -40,7 +44,13 @@ final class ResultJsonParser {
                     case "task" -> task = taskName(p, value);
                     case "grid_point" -> readGrid(p, value, grid);
                     case "metrics" -> readMetrics(p, value, metrics);
-                    case "train_loss_curve" -> curve = readCurve(p, value);
+                    case "train_loss_curve" -> {
+                        if (withCurve) {
+                            curve = readCurve(p, value);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
                     default -> p.skipChildren(); // not used by the report
                 }
             }
@@ -50,7 +60,24 @@ final class ResultJsonParser {
             if (!status.equals("completed") && !status.equals("diverged") && !status.equals("failed")) {
                 throw new IOException("\"status\" must be completed, diverged or failed, found \"" + status + "\"");
             }
-            return new TrialResult(trialId, status, task, method, grid, metrics, curve);
+            Map<String, Double> numbers = new java.util.HashMap<>();
+            StringBuilder config = new StringBuilder();
+            for (Map.Entry<String, String> e : grid.entrySet()) {
+                if (e.getKey().equals("method") || e.getKey().equals("method_name") || e.getKey().equals("task")) {
+                    continue; // pairs differ in method by design; the task is its own column
+                }
+                numbers.put(e.getKey(), number(e.getValue()));
+                config.append(config.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
+            }
+            return new TrialResult(trialId, status, task, method, numbers, config.toString(), metrics, curve);
+        }
+    }
+
+    private static double number(String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return Double.NaN; // a categorical grid axis: kept in the config key only
         }
     }
 
