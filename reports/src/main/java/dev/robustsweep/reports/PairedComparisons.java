@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import tech.tablesaw.api.StringColumn;
 
 /**
@@ -41,7 +40,7 @@ public final class PairedComparisons {
                 value.put(r.metric() + "|" + r.method() + "|" + r.task(), r.robustness());
             }
         }
-        TreeSet<String> tasks = new TreeSet<>();
+        java.util.LinkedHashSet<String> tasks = new java.util.LinkedHashSet<>();
         robustness.forEach(r -> {
             if (!r.task().equals(RobustnessRow.AVERAGE)) {
                 tasks.add(r.task());
@@ -77,7 +76,7 @@ public final class PairedComparisons {
         StringColumn methodCol = scores.table().stringColumn(ScoreTable.METHOD);
         StringColumn configCol = scores.table().stringColumn(ScoreTable.CONFIG);
         // task -> method -> row indices
-        Map<String, Map<String, List<Integer>>> byTask = new TreeMap<>();
+        Map<String, Map<String, List<Integer>>> byTask = new java.util.LinkedHashMap<>(); // first appearance
         for (int i = 0; i < scores.rows(); i++) {
             byTask.computeIfAbsent(taskCol.get(i), k -> new HashMap<>())
                     .computeIfAbsent(methodCol.get(i), k -> new ArrayList<>()).add(i);

@@ -99,7 +99,7 @@ public final class Report {
             throw new ReportInputException(input, "none of the metrics " + options.metrics() + " is present (found: "
                     + String.join(", ", scores.metrics()) + ")");
         }
-        List<String> tasks = new ArrayList<>(new TreeSet<>(scores.table().stringColumn(ScoreTable.TASK).asList()));
+        List<String> tasks = scores.tasks();
         List<String> methods = methodOrder(scores.table().stringColumn(ScoreTable.METHOD).asList());
         String reference = options.reference() != null ? options.reference()
                 : methods.contains(DEFAULT_REFERENCE) ? DEFAULT_REFERENCE : methods.get(0);

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import tech.tablesaw.api.StringColumn;
 
 /**
@@ -21,7 +20,7 @@ public final class RobustnessAnalysis {
         StringColumn taskCol = scores.table().stringColumn(ScoreTable.TASK);
         StringColumn methodCol = scores.table().stringColumn(ScoreTable.METHOD);
         StringColumn statusCol = scores.table().stringColumn(ScoreTable.STATUS);
-        List<String> tasks = new ArrayList<>(new TreeSet<>(taskCol.asList()));
+        List<String> tasks = scores.tasks();
         // row indices per (task, method)
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < scores.rows(); i++) {

@@ -27,6 +27,11 @@ public record ScoreTable(Table table, List<String> metrics, List<LossCurve> curv
     public static final String BATCH_SIZE = "batch_size";
     public static final String SEED = "seed";
 
+    /** Task names in order of first appearance (a CSV's order; a run folder's path order). */
+    public List<String> tasks() {
+        return List.copyOf(new java.util.LinkedHashSet<>(table.stringColumn(TASK).asList()));
+    }
+
     /** Number of rows. */
     public int rows() {
         return table.rowCount();

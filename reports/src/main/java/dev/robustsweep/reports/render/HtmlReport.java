@@ -77,7 +77,7 @@ public final class HtmlReport {
         sb.append("<h2>Score distributions over the grid</h2><div class=\"figs\">\n");
         StringColumn taskCol = scores.table().stringColumn(ScoreTable.TASK);
         StringColumn methodCol = scores.table().stringColumn(ScoreTable.METHOD);
-        Map<String, Map<String, List<Integer>>> groups = new TreeMap<>();
+        Map<String, Map<String, List<Integer>>> groups = new java.util.HashMap<>();
         for (int i = 0; i < scores.rows(); i++) {
             groups.computeIfAbsent(taskCol.get(i), k -> new LinkedHashMap<>())
                     .computeIfAbsent(methodCol.get(i), k -> new ArrayList<>()).add(i);

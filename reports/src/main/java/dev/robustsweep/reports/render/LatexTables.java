@@ -4,6 +4,10 @@ import java.util.List;
 
 /** tables.tex: booktabs tables ready for a paper, best value per column in bold (needs the booktabs package). */
 public final class LatexTables {
+    /** The benchmark's own spelling of the built-in tasks, as in the paper's tables. */
+    static final java.util.Map<String, String> TASK_LABELS = java.util.Map.of("mrpc", "MRPC", "cola", "CoLA", "rte", "RTE",
+            "wic", "WiC", "boolq", "BoolQ");
+
     private LatexTables() {
     }
 
@@ -14,7 +18,7 @@ public final class LatexTables {
                     .append("\\begin{tabular}{l").append("r".repeat(t.columns().size())).append("}\n\\toprule\n")
                     .append("Method");
             for (String c : t.columns()) {
-                sb.append(" & ").append(escape(c.equals("average") ? "Avg." : c.toUpperCase(java.util.Locale.ROOT)));
+                sb.append(" & ").append(escape(c.equals("average") ? "Avg." : TASK_LABELS.getOrDefault(c, c)));
             }
             sb.append(" \\\\\n\\midrule\n");
             for (int m = 0; m < t.methods().size(); m++) {

@@ -47,12 +47,24 @@ public final class TerminalSummary {
         }
         List<ComparisonRow> across = tests.stream().filter(r -> r.family() == ComparisonFamily.ACROSS_TASKS).toList();
         if (!across.isEmpty()) {
-            sb.append("\nWilcoxon across tasks (").append(across.get(0).methodA()).append(" vs, ")
-                    .append(across.get(0).alternative()).append("; * = best):\n");
-            for (ComparisonRow r : across) {
-                sb.append(String.format(Locale.ROOT, "  %-9s %-12s n=%-3d W=%-7s p=%-9s holm=%-9s %s%n", r.metric(),
-                        shorten(r.methodB(), 12), r.n(), Numbers.label(r.statistic()), Numbers.p(r.pValue()),
-                        Numbers.p(r.pHolm()), r.testMethod()));
+            // one row per compared method, one column per metric: "W p (Holm p)"
+            List<String> metrics = across.stream().map(ComparisonRow::metric).distinct().toList();
+            List<String> others = across.stream().map(ComparisonRow::methodB).distinct().toList();
+            sb.append("\nWilcoxon across tasks: ").append(across.get(0).methodA()).append(" vs each, ")
+                    .append(across.get(0).alternative()).append(" (W, p, Holm p; * above = best)\n");
+            sb.append(String.format(Locale.ROOT, "  %-14s", "method"));
+            metrics.forEach(m -> sb.append(String.format(Locale.ROOT, " %-28s", shorten(m, 28))));
+            sb.append('\n');
+            for (String other : others) {
+                sb.append(String.format(Locale.ROOT, "  %-14s", shorten(other, 14)));
+                for (String m : metrics) {
+                    ComparisonRow r = across.stream().filter(x -> x.methodB().equals(other) && x.metric().equals(m))
+                            .findFirst().orElse(null);
+                    String cell = r == null ? "-" : "W=" + Numbers.label(r.statistic()) + " p=" + Numbers.p(r.pValue())
+                            + " (" + Numbers.p(r.pHolm()) + ")";
+                    sb.append(String.format(Locale.ROOT, " %-28s", cell));
+                }
+                sb.append('\n');
             }
         }
         List<ComparisonRow> within = tests.stream().filter(r -> r.family() == ComparisonFamily.WITHIN_TASK).toList();
