@@ -49,7 +49,7 @@ public final class Report {
             write(out.resolve("robustness.csv"), CsvWriters.robustness(r.robustness()));
             write(out.resolve("tests.csv"), CsvWriters.tests(r.tests()));
             write(out.resolve("report.md"), MarkdownReport.render(r.source(), r.scores().rows(), r.scores().corruptFiles(),
-                    r.allTables(), r.tests(), r.countsNote()));
+                    r.allTables(), r.tests(), r.countsNote(), r.scores().warnings()));
             write(out.resolve("tables.tex"), LatexTables.render(r.allTables()));
             if (options.html()) {
                 write(out.resolve("report.html"), HtmlReport.render(r.source(), r.scores(), r.metrics(), r.tasks(),

@@ -79,6 +79,7 @@ public class ReportCommand implements Callable<Integer> {
         try {
             String summary = Report.generate(input, options);
             outWriter.print(summary);
+            outWriter.flush(); // the summary names the first skipped file; report.md lists all of them
             outWriter.flush();
             return 0;
         } catch (ReportInputException e) {

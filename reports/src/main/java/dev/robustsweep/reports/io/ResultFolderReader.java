@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -44,7 +42,6 @@ public final class ResultFolderReader {
         if (found.isEmpty()) {
             throw new ReportInputException(folder, "no " + RESULT_FILE + " found under this folder");
         }
-        Map<String, AtomicInteger> curvesKept = new ConcurrentHashMap<>();
         List<String> warnings = new ArrayList<>();
         List<TrialResult> results = new ArrayList<>(found.size());
         List<Path> resultFiles = new ArrayList<>(found.size());
@@ -63,11 +60,11 @@ public final class ResultFolderReader {
                     + "first problem: " + (warnings.isEmpty() ? "unknown" : warnings.get(0)));
         }
         Collections.sort(warnings);
-        return toTable(results, resultFiles, corrupt, warnings, curvesKept);
+        return toTable(results, resultFiles, corrupt, warnings);
     }
 
-    private static ScoreTable toTable(List<TrialResult> results, List<Path> resultFiles, int corrupt, List<String> warnings,
-                                      Map<String, AtomicInteger> curvesKept) {
+    private static ScoreTable toTable(List<TrialResult> results, List<Path> resultFiles, int corrupt, List<String> warnings) {
+        Map<String, Integer> curvesKept = new java.util.HashMap<>();
         int n = results.size();
         Set<String> metricNames = new TreeSet<>();
         Set<String> gridNames = new TreeSet<>();
@@ -110,8 +107,7 @@ public final class ResultFolderReader {
                 metricValues[m][i] = failed || v == null || Double.isInfinite(v) ? Double.NaN : v;
             }
             // the first CURVES_PER_GROUP trials of each task and method (in path order) get their curve drawn
-            if (curvesKept.computeIfAbsent(r.task() + "\u0000" + r.method(), k -> new AtomicInteger())
-                    .incrementAndGet() <= CURVES_PER_GROUP) {
+            if (curvesKept.merge(r.task() + "\u0000" + r.method(), 1, Integer::sum) <= CURVES_PER_GROUP) {
                 double[][] curve = readCurve(resultFiles.get(i));
                 if (curve != null && curve[0].length > 0) {
                     double[][] thin = thin(curve);

@@ -1,7 +1,5 @@
 package dev.robustsweep.reports.render;
 
-import java.util.List;
-
 /**
  * Learning-rate x batch-size heatmap of one method on one task: each cell is the median score
  * over the trials of that grid cell (seeds and other axes pooled). Colours run from light (worst)
@@ -59,8 +57,4 @@ final class HeatmapFigure {
         return String.format("#%02x%02x%02x", r, g, b);
     }
 
-    /** Convenience for a list of methods. */
-    static int width(List<Double> batchSizes) {
-        return LEFT + CELL_W * batchSizes.size() + 12;
-    }
 }

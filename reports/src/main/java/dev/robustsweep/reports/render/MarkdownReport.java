@@ -9,7 +9,7 @@ public final class MarkdownReport {
     }
 
     public static String render(String source, int trials, int corrupt, List<PaperTable> tables,
-                                List<ComparisonRow> tests, String countsNote) {
+                                List<ComparisonRow> tests, String countsNote, List<String> warnings) {
         StringBuilder sb = new StringBuilder("# Robustness report\n\n");
         sb.append("Source: `").append(source).append("`, ").append(trials).append(" trials");
         if (corrupt > 0) {
@@ -43,6 +43,10 @@ public final class MarkdownReport {
                     .append(" | ").append(Numbers.label(r.statistic())).append(" | ").append(Numbers.p(r.pValue()))
                     .append(" | ").append(Numbers.p(r.pHolm())).append(" | ").append(r.alternative()).append(" | ")
                     .append(r.testMethod()).append(" | ").append(Numbers.table(r.effectSize())).append(" |\n");
+        }
+        if (!warnings.isEmpty()) {
+            sb.append("\n## Skipped input\n\n");
+            warnings.forEach(w -> sb.append("- ").append(w).append('\n'));
         }
         return sb.toString();
     }
