@@ -1,0 +1,168 @@
+package dev.robustsweep.reports;
+
+import dev.robustsweep.reports.io.ResultFolderReader;
+import dev.robustsweep.reports.io.TidyCsvReader;
+import dev.robustsweep.reports.render.CsvWriters;
+import dev.robustsweep.reports.render.HtmlReport;
+import dev.robustsweep.reports.render.LatexTables;
+import dev.robustsweep.reports.render.MarkdownReport;
+import dev.robustsweep.reports.render.PaperTable;
+import dev.robustsweep.reports.render.TerminalSummary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/**
+ * Entry point of the reports module: reads a run folder (every result.json under it) or a tidy CSV,
+ * computes robustness per task x method (method-spec.md section 5) and the Wilcoxon comparisons,
+ * writes robustness.csv, tests.csv, report.md, tables.tex and report.html, and returns the
+ * one-screen terminal summary.
+ */
+public final class Report {
+    /** Canonical row order of the paper's tables; other methods follow alphabetically. */
+    public static final List<String> METHOD_ORDER = List.of("full_ft", "lora", "dora", "adalora", "monteclora");
+    /** The reference when none is given and it is present: the paper's method. */
+    public static final String DEFAULT_REFERENCE = "monteclora";
+
+    private Report() {
+    }
+
+    /**
+     * Generates the report.
+     *
+     * @param input   a run folder or a tidy CSV file
+     * @param options what to compute and where to write
+     * @return the terminal summary
+     * @throws ReportInputException for input a user can fix (names the file)
+     */
+    public static String generate(Path input, ReportOptions options) {
+        Result r = compute(input, options);
+        Path out = r.outDir();
+        List<String> files = new ArrayList<>(List.of("robustness.csv", "tests.csv", "report.md", "tables.tex"));
+        try {
+            Files.createDirectories(out);
+            write(out.resolve("robustness.csv"), CsvWriters.robustness(r.robustness()));
+            write(out.resolve("tests.csv"), CsvWriters.tests(r.tests()));
+            write(out.resolve("report.md"), MarkdownReport.render(r.source(), r.scores().rows(), r.scores().corruptFiles(),
+                    r.allTables(), r.tests(), r.countsNote(), r.scores().warnings()));
+            write(out.resolve("tables.tex"), LatexTables.render(r.allTables()));
+            if (options.html()) {
+                write(out.resolve("report.html"), HtmlReport.render(r.source(), r.scores(), r.metrics(), r.tasks(),
+                        r.methods(), r.allTables(), r.tests(), r.countsNote()));
+                files.add("report.html");
+            }
+        } catch (IOException e) {
+            throw new ReportInputException(out, "cannot write the report: " + e.getMessage(), e);
+        }
+        return TerminalSummary.render(r.source(), r.scores().rows(), r.countsNote(), r.robustnessTables(), r.tests(),
+                r.scores().warnings(), out, files);
+    }
+
+    /** Everything a report shows, before writing. */
+    public record Result(String source, Path outDir, ScoreTable scores, List<String> metrics, List<String> tasks,
+                         List<String> methods, String reference, List<RobustnessRow> robustness,
+                         List<ComparisonRow> tests, List<PaperTable> robustnessTables, List<PaperTable> allTables,
+                         String countsNote) {
+    }
+
+    /** Reads and computes without writing anything. */
+    public static Result compute(Path input, ReportOptions options) {
+        if (!Files.exists(input)) {
+            throw new ReportInputException(input, "no such file or folder");
+        }
+        boolean folder = Files.isDirectory(input);
+        Path outDir = options.outDir() != null ? options.outDir()
+                : folder ? input.resolve("report") : input.toAbsolutePath().getParent().resolve("report");
+        ScoreTable scores;
+        if (folder) {
+            scores = ResultFolderReader.read(input, outDir.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize()) ? null : outDir);
+        } else if (input.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            scores = TidyCsvReader.read(input, options.metricsExplicit() ? options.metrics() : List.of());
+        } else {
+            throw new ReportInputException(input, "expected a run folder or a .csv file");
+        }
+        List<String> metrics = new ArrayList<>();
+        for (String m : options.metrics()) {
+            if (scores.metrics().contains(m)) {
+                metrics.add(m);
+            } else if (options.metricsExplicit()) {
+                throw new ReportInputException(input, "metric '" + m + "' is in no result (found: "
+                        + String.join(", ", scores.metrics()) + ")");
+            }
+        }
+        if (metrics.isEmpty()) {
+            throw new ReportInputException(input, "none of the metrics " + options.metrics() + " is present (found: "
+                    + String.join(", ", scores.metrics()) + ")");
+        }
+        List<String> tasks = scores.tasks();
+        List<String> methods = methodOrder(scores.table().stringColumn(ScoreTable.METHOD).asList());
+        String reference = options.reference() != null ? options.reference()
+                : methods.contains(DEFAULT_REFERENCE) ? DEFAULT_REFERENCE : methods.get(0);
+        if (!methods.contains(reference)) {
+            throw new ReportInputException(input, "reference method '" + reference + "' is not in the input (found: "
+                    + String.join(", ", methods) + ")");
+        }
+        List<RobustnessRow> robustness = RobustnessAnalysis.compute(scores, metrics, methods);
+        List<ComparisonRow> tests = PairedComparisons.run(scores, robustness, reference, methods,
+                new ReportOptions(options.outDir(), reference, options.alternative(), metrics, options.zeroMethod(),
+                        options.testMethod(), options.continuityCorrection(), options.html(), options.metricsExplicit()));
+        List<PaperTable> robustnessTables = new ArrayList<>();
+        List<PaperTable> allTables = new ArrayList<>();
+        // intrinsic first, as in the paper's Table 5
+        List<String> ordered = new ArrayList<>(metrics);
+        ordered.sort((a, b) -> Boolean.compare(!new Metric(a).isIntrinsic(), !new Metric(b).isIntrinsic()));
+        for (String m : ordered) {
+            PaperTable t = PaperTable.of(robustness, m, PaperTable.Kind.ROBUSTNESS, tasks, methods);
+            robustnessTables.add(t);
+            allTables.add(t);
+        }
+        for (String m : ordered) {
+            allTables.add(PaperTable.of(robustness, m, PaperTable.Kind.BEST, tasks, methods));
+            allTables.add(PaperTable.of(robustness, m, PaperTable.Kind.SPREAD, tasks, methods));
+        }
+        String source = input.toString();
+        return new Result(source, outDir, scores, metrics, tasks, methods, reference, robustness, tests,
+                robustnessTables, allTables, countsNote(scores));
+    }
+
+    /** "N completed, D diverged, F failed, C corrupt files skipped". */
+    private static String countsNote(ScoreTable scores) {
+        int completed = 0;
+        int diverged = 0;
+        int failed = 0;
+        for (String s : scores.table().stringColumn(ScoreTable.STATUS)) {
+            switch (s) {
+                case "diverged" -> diverged++;
+                case "failed" -> failed++;
+                default -> completed++;
+            }
+        }
+        return completed + " completed, " + diverged + " diverged (kept with the scores they reached), " + failed
+                + " failed (no score, excluded)" + (scores.corruptFiles() > 0
+                ? ", " + scores.corruptFiles() + " corrupt result files skipped" : "");
+    }
+
+    /** Paper order first (full_ft, lora, dora, adalora, monteclora), then the rest alphabetically. */
+    static List<String> methodOrder(List<String> present) {
+        TreeSet<String> distinct = new TreeSet<>(present);
+        List<String> out = new ArrayList<>();
+        for (String m : METHOD_ORDER) {
+            if (distinct.remove(m)) {
+                out.add(m);
+            }
+        }
+        out.addAll(distinct);
+        return out;
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.robustsweep.reports;
+
+import dev.robustsweep.reports.stats.ScoreSummary;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tech.tablesaw.api.StringColumn;
+
+/**
+ * Per task x method robustness over the grid points (method-spec.md section 5, issue 5 item 2),
+ * plus the across-task average of each statistic as the last "task" (paper Tables 5, 6, 9).
+ */
+public final class RobustnessAnalysis {
+    private RobustnessAnalysis() {
+    }
+
+    /** One row per task, method and metric, tasks then "average"; methods in {@code methodOrder}. */
+    public static List<RobustnessRow> compute(ScoreTable scores, List<String> metrics, List<String> methodOrder) {
+        StringColumn taskCol = scores.table().stringColumn(ScoreTable.TASK);
+        StringColumn methodCol = scores.table().stringColumn(ScoreTable.METHOD);
+        StringColumn statusCol = scores.table().stringColumn(ScoreTable.STATUS);
+        List<String> tasks = scores.tasks();
+        // row indices per (task, method)
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < scores.rows(); i++) {
+            groups.computeIfAbsent(taskCol.get(i) + "\u0000" + methodCol.get(i), k -> new ArrayList<>()).add(i);
+        }
+        List<RobustnessRow> rows = new ArrayList<>();
+        for (String metricName : metrics) {
+            Metric metric = new Metric(metricName);
+            double[] values = scores.table().doubleColumn(metricName).asDoubleArray();
+            for (String method : methodOrder) {
+                List<RobustnessRow> perTask = new ArrayList<>();
+                for (String task : tasks) {
+                    List<Integer> idx = groups.get(task + "\u0000" + method);
+                    if (idx == null) {
+                        continue;
+                    }
+                    double[] v = new double[idx.size()];
+                    int diverged = 0;
+                    int failed = 0;
+                    for (int k = 0; k < v.length; k++) {
+                        int i = idx.get(k);
+                        v[k] = values[i];
+                        String status = statusCol.get(i);
+                        diverged += status.equals("diverged") ? 1 : 0;
+                        failed += status.equals("failed") ? 1 : 0;
+                    }
+                    ScoreSummary s = ScoreSummary.of(v, metric.higherIsBetter());
+                    perTask.add(new RobustnessRow(task, method, metricName, s.n(), metric.robustness(v), s.median(),
+                            s.spread(), s.iqr(), s.best(), s.worst(), s.mean(), s.sd(), diverged, failed));
+                }
+                rows.addAll(perTask);
+                if (!perTask.isEmpty()) {
+                    rows.add(average(method, metricName, perTask));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Mean over tasks of each statistic; counts are summed. */
+    static RobustnessRow average(String method, String metric, List<RobustnessRow> perTask) {
+        int n = 0;
+        int diverged = 0;
+        int failed = 0;
+        double[] sum = new double[8];
+        for (RobustnessRow r : perTask) {
+            n += r.n();
+            diverged += r.diverged();
+            failed += r.failed();
+            double[] v = {r.robustness(), r.median(), r.spread(), r.iqr(), r.best(), r.worst(), r.mean(), r.sd()};
+            for (int k = 0; k < v.length; k++) {
+                sum[k] += v[k];
+            }
+        }
+        int t = perTask.size();
+        return new RobustnessRow(RobustnessRow.AVERAGE, method, metric, n, sum[0] / t, sum[1] / t, sum[2] / t,
+                sum[3] / t, sum[4] / t, sum[5] / t, sum[6] / t, sum[7] / t, diverged, failed);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.robustsweep.reports.render;
+
+import dev.robustsweep.reports.Metric;
+import dev.robustsweep.reports.RobustnessRow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One table laid out as in the paper (Tables 5, 6, 9): a row per method, a column per task and the
+ * average last. {@link #bestRow(int)} finds the best value of a column (bold in LaTeX and Markdown).
+ *
+ * @param title          e.g. "Intrinsic robustness (1/median NLL)"
+ * @param columns        task names then "average"
+ * @param methods        row labels
+ * @param values         values[method][column]; NaN where a method did not run a task
+ * @param higherIsBetter direction for the bold best value
+ */
+public record PaperTable(String title, List<String> columns, List<String> methods, double[][] values,
+                         boolean higherIsBetter) {
+
+    /** Statistic to tabulate. */
+    public enum Kind {
+        ROBUSTNESS, BEST, SPREAD
+    }
+
+    /** Builds the table of one metric and one statistic from robustness rows. */
+    public static PaperTable of(List<RobustnessRow> rows, String metricName, Kind kind, List<String> tasks,
+                                List<String> methods) {
+        Metric metric = new Metric(metricName);
+        List<String> columns = new ArrayList<>(tasks);
+        columns.add(RobustnessRow.AVERAGE);
+        double[][] v = new double[methods.size()][columns.size()];
+        for (double[] row : v) {
+            java.util.Arrays.fill(row, Double.NaN);
+        }
+        ToDoubleFunction<RobustnessRow> stat = switch (kind) {
+            case ROBUSTNESS -> RobustnessRow::robustness;
+            case BEST -> RobustnessRow::best;
+            case SPREAD -> RobustnessRow::spread;
+        };
+        for (RobustnessRow r : rows) {
+            int m = methods.indexOf(r.method());
+            int c = columns.indexOf(r.task());
+            if (r.metric().equals(metricName) && m >= 0 && c >= 0) {
+                v[m][c] = stat.applyAsDouble(r);
+            }
+        }
+        String title = switch (kind) {
+            case ROBUSTNESS -> (metric.isIntrinsic() ? "Intrinsic robustness (1 / median NLL)"
+                    : "Extrinsic robustness (median " + metricName + ")");
+            case BEST -> "Best " + metricName + (metric.isIntrinsic() ? " (lowest)" : " (highest)");
+            case SPREAD -> "Spread of " + metricName + " (max - min)";
+        };
+        boolean higher = switch (kind) {
+            case ROBUSTNESS -> true;                 // both robustness scores: higher is better
+            case BEST -> metric.higherIsBetter();
+            case SPREAD -> false;                    // a smaller spread is more robust
+        };
+        return new PaperTable(title, columns, List.copyOf(methods), v, higher);
+    }
+
+    /** Index of the method with the best value in column c, or -1 when the column is empty. */
+    public int bestRow(int c) {
+        int best = -1;
+        for (int m = 0; m < methods.size(); m++) {
+            double x = values[m][c];
+            if (!Double.isNaN(x) && (best < 0 || (higherIsBetter ? x > values[best][c] : x < values[best][c]))) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    /** Is values[m][c] the best in its column (ties all bold)? */
+    public boolean isBest(int m, int c) {
+        int b = bestRow(c);
+        return b >= 0 && values[m][c] == values[b][c];
+    }
+}
