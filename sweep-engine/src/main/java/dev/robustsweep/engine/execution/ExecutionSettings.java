@@ -169,6 +169,19 @@ public record ExecutionSettings(String backend, List<String> devices, int worker
         return new ExecutionSettings(backend, devices, workers, perDevice, threads, retries, timeout, javaOpts, slurm);
     }
 
+    /** Reads the execution settings stored in a run folder's sweep.json ({@link #toJson}). */
+    public static ExecutionSettings fromStored(JsonNode o) {
+        ExecutionSettings d = defaults();
+        if (o == null || !o.isObject()) return d;
+        List<String> devices = o.has("devices") ? parseDevices(o.get("devices")) : d.devices;
+        List<String> opts = new ArrayList<>();
+        o.path("java_opts").forEach(e -> opts.add(e.asText()));
+        return new ExecutionSettings(o.path("backend").asText(d.backend), devices == null ? d.devices : devices, o.path("workers").asInt(d.workers),
+                o.path("trials_per_device").asInt(d.trialsPerDevice), o.path("threads_per_worker").asInt(d.threadsPerWorker),
+                o.path("max_retries").asInt(d.maxRetries), o.has("timeout") ? Duration.ofMillis(Math.round(o.get("timeout").asDouble() * 1000)) : d.timeout,
+                opts, o.has("slurm") ? o.get("slurm") : null);
+    }
+
     private static Duration parse(String s) {
         return DurationText.parse(s);
     }
