@@ -84,7 +84,10 @@ public final class GridFile {
             }
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
-            String msg = e.getOriginalMessage().lines().findFirst().orElse("malformed").strip();
+            // SnakeYAML's message: what it was parsing, then what it expected and found, with quoted source lines between
+            String msg = String.join("; ", e.getOriginalMessage().lines()
+                    .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("^"))
+                    .map(String::strip).toList());
             throw new GridException(List.of(new GridError(file, l == null ? GridLocation.UNKNOWN : loc(l), null,
                     (json ? "malformed JSON: " : "malformed YAML (check indentation, colons and brackets): ") + msg)));
         } catch (IOException e) {
