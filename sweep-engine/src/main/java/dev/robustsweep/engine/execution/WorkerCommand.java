@@ -16,6 +16,7 @@ import java.util.Map;
 public final class WorkerCommand {
     public static final String MAIN_CLASS = "dev.robustsweep.cli.RobustSweep";
     public static final String WATCH_STDIN = "ROBUSTSWEEP_WATCH_STDIN";
+    public static final String COMMAND_PROPERTY = "robustsweep.worker.command";
 
     private final List<String> prefix;
     private final Map<String, String> environment;
@@ -26,9 +27,18 @@ public final class WorkerCommand {
         this.environment = Map.copyOf(environment);
     }
 
-    /** The train command of this installation, run in a new JVM with {@code javaOpts}. */
+    /**
+     * The train command of this installation, run in a new JVM with {@code javaOpts}; or, when the
+     * system property {@value #COMMAND_PROPERTY} is set, that command (whitespace-separated, e.g. a
+     * wrapper script), which receives the same {@code --trial FILE --out DIR} arguments.
+     */
     public static WorkerCommand javaTrain(List<String> javaOpts) {
+        String custom = System.getProperty(COMMAND_PROPERTY);
         List<String> cmd = new ArrayList<>();
+        if (custom != null && !custom.isBlank()) {
+            cmd.addAll(List.of(custom.trim().split("\\s+")));
+            return new WorkerCommand(cmd, Map.of(WATCH_STDIN, "1"));
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(javaOpts);
         cmd.add("-Dai.djl.offline=true");
