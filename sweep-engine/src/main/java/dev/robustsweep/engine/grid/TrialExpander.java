@@ -50,7 +50,7 @@ public final class TrialExpander {
                     ObjectNode node = base.deepCopy();
                     ObjectNode point = node.putObject("grid_point");
                     for (int a = 0; a < axes.size(); a++) {
-                        JsonNode v = axes.get(a).values().get(index[a]);
+                        JsonNode v = typed(axes.get(a).param(), axes.get(a).values().get(index[a]));
                         set(node, axes.get(a).param(), v);
                         point.set(axes.get(a).param(), v);
                     }
@@ -114,6 +114,17 @@ public final class TrialExpander {
         String block = param.substring(0, dot);
         ObjectNode b = node.get(block) instanceof ObjectNode o ? o : node.putObject(block);
         b.set(param.substring(dot + 1), value);
+    }
+
+    /** Numbers as their parameter's type, so that 8 and 8.0 (or 1 and 1.0 for a rate) are the same grid point. */
+    private static JsonNode typed(String param, JsonNode v) {
+        if (!v.isNumber()) return v;
+        TrialSchema.Param p = TrialSchema.get().resolve(param);
+        if (p == null) return v;
+        if (p.kind() == TrialSchema.Kind.INTEGER) return com.fasterxml.jackson.databind.node.LongNode.valueOf(v.asLong()).canConvertToInt()
+                ? com.fasterxml.jackson.databind.node.IntNode.valueOf(v.asInt()) : com.fasterxml.jackson.databind.node.LongNode.valueOf(v.asLong());
+        if (p.kind() == TrialSchema.Kind.NUMBER) return com.fasterxml.jackson.databind.node.DoubleNode.valueOf(v.asDouble());
+        return v;
     }
 
     private static boolean advance(int[] index, List<Axis> axes) {

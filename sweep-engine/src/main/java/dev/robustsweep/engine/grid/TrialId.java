@@ -1,15 +1,9 @@
 package dev.robustsweep.engine.grid;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robustsweep.trainers.trial.TrialConfig;
-import dev.robustsweep.trainers.trial.TrialFiles;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +14,7 @@ import java.util.Map;
  * a re-run or a resume finds its trials; changing any setting gives a new id.
  *
  * <p>Canonical configuration: the trial file's JSON with every default filled in, keys sorted,
- * numbers as JSON numbers, without the fields that say where or how it runs rather than what it
+ * grid-point numbers typed as their parameter (batch_size 8, never 8.0), without the fields that say where or how it runs rather than what it
  * is: trial_id, sweep, device, threads, data_dir.
  */
 public final class TrialId {
@@ -43,54 +37,46 @@ public final class TrialId {
 
     /** First 8 hex digits of sha256(canonical JSON). */
     public static String hash(TrialConfig trial) {
-        ObjectNode tree = TrialFiles.JSON.valueToTree(trial);
-        for (String k : EXCLUDED) tree.remove(k);
-        StringBuilder sb = new StringBuilder(1024);
-        canonical(tree, sb);
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] canonical = CANONICAL.writeValueAsBytes(trial);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
             return HexFormat.of().formatHex(digest, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Sorted keys, no whitespace, numbers as Jackson prints them. */
-    static void canonical(JsonNode n, StringBuilder sb) {
-        if (n.isObject()) {
-            List<String> keys = new ArrayList<>();
-            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) keys.add(it.next());
-            keys.sort(null);
-            sb.append('{');
-            for (int i = 0; i < keys.size(); i++) {
-                if (i > 0) sb.append(',');
-                sb.append(com.fasterxml.jackson.databind.node.TextNode.valueOf(keys.get(i))).append(':');
-                canonical(n.get(keys.get(i)), sb);
-            }
-            sb.append('}');
-        } else if (n.isArray()) {
-            sb.append('[');
-            for (int i = 0; i < n.size(); i++) {
-                if (i > 0) sb.append(',');
-                canonical(n.get(i), sb);
-            }
-            sb.append(']');
-        } else if (n.isNumber()) {
-            // 8 and 8.0 are the same setting
-            double d = n.asDouble();
-            sb.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
-        } else {
-            sb.append(n);
+    /** The canonical JSON text of a trial (what {@link #hash} digests). */
+    public static String canonicalJson(TrialConfig trial) {
+        try {
+            return CANONICAL.writeValueAsString(trial);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
+
+    /** Leaves out the fields that are not part of a trial's identity. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"trial_id", "sweep", "device", "threads", "data_dir"})
+    private abstract static class IdentityView {}
+
+    /** Sorted keys (properties and map entries), no whitespace, every default written. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+            .addMixIn(TrialConfig.class, IdentityView.class)
+            .build();
 
     /** task-method-axisvalues, lower-case letters, digits, '.', '+', '-' only. */
     public static String readableName(TrialConfig trial) {
         StringBuilder sb = new StringBuilder();
         sb.append(clean(trial.task.name)).append('-').append(clean(trial.displayMethod()));
         for (Map.Entry<String, Object> e : trial.gridPoint.entrySet()) {
-            String key = SHORT.getOrDefault(e.getKey(), e.getKey().substring(e.getKey().lastIndexOf('.') + 1).replace("_", ""));
-            sb.append('-').append(clean(key)).append(value(e.getKey(), e.getValue()));
+            String part = e.getKey() + "=" + e.getValue() + "|" + (e.getValue() == null ? "" : e.getValue().getClass().getName());
+            sb.append('-').append(PARTS.computeIfAbsent(part, k -> {
+                String key = SHORT.getOrDefault(e.getKey(), e.getKey().substring(e.getKey().lastIndexOf('.') + 1).replace("_", ""));
+                return clean(key) + value(e.getKey(), e.getValue());
+            }));
         }
         return sb.length() > MAX_NAME ? sb.substring(0, MAX_NAME) : sb.toString();
     }
@@ -119,7 +105,16 @@ public final class TrialId {
         return Double.toString(d);
     }
 
+    private static final java.util.regex.Pattern UNSAFE = java.util.regex.Pattern.compile("[^a-z0-9.+-]+");
+    /** Name parts repeat across a grid (a few axis values): format each once. */
+    private static final Map<String, String> PARTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static String clean(String s) {
-        return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.+-]+", "_");
+        String lower = s.toLowerCase(java.util.Locale.ROOT);
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '+' || c == '-')) return UNSAFE.matcher(lower).replaceAll("_");
+        }
+        return lower;
     }
 }
