@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs a benchmark on this machine: bash benchmarks/run.sh <training|...> [args...]
+#   training [methods...] [--rounds N]   step time / tokens/s per method vs LoRA and full FT, with the
+#                                         engine's fp32 matmul rate measured in the same run
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+which="${1:-training}"; shift || true
+mvn -B -q -ntp -pl trainers test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >&2
+cp="trainers/target/test-classes:trainers/target/classes:$(cat trainers/target/bench.cp)"
+export PYTORCH_VERSION="${PYTORCH_VERSION:-2.7.1}" PYTORCH_FLAVOR="${PYTORCH_FLAVOR:-cpu}"
+case "$which" in
+  training) exec java -Xmx6g -Dai.djl.offline=true -Drobustsweep.home="$root" -cp "$cp" dev.robustsweep.trainers.bench.TrainingBenchmark "$@" ;;
+  *) echo "unknown benchmark '$which' (expected: training)" >&2; exit 2 ;;
+esac

@@ -1,0 +1,17 @@
+package dev.robustsweep.trainers.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code robustsweep model ...}: checks that a model loads and computes what its original does. */
+@Command(name = "model", mixinStandardHelpOptions = true, subcommands = {EncodeCommand.class},
+        description = "Model checks (encode: run the encoder on text and print its hidden states).")
+public final class ModelCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+}

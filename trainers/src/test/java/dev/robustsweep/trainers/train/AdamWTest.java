@@ -1,0 +1,71 @@
+package dev.robustsweep.trainers.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import dev.robustsweep.trainers.model.Parameter;
+import dev.robustsweep.trainers.runtime.EngineSetup;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AdamWTest {
+    /** Two steps of torch.optim.AdamW on f(w) = sum(c * w^2 / 2) (gradient c w), computed by hand in doubles. */
+    @Test
+    void matchesTheAdamWRecurrence() {
+        double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.01;
+        double[] w0 = {1.0, -2.0};
+        double[] c = {3.0, 0.5};
+        var engine = EngineSetup.start(0);
+        try (NDManager manager = engine.newBaseManager()) {
+            Parameter p = new Parameter("w", manager.create(new float[] {1f, -2f}), true);
+            p.setTrainable(true);
+            AdamW opt = new AdamW(List.of(p), b1, b2, eps, wd, manager);
+            NDArray cArr = manager.create(new float[] {3f, 0.5f});
+            double[] w = w0.clone();
+            double[] m = new double[2];
+            double[] v = new double[2];
+            for (int t = 1; t <= 2; t++) {
+                try (NDScope ignored = new NDScope()) {
+                    try (GradientCollector gc = engine.newGradientCollector()) {
+                        gc.backward(p.array().square().mul(cArr).sum().div(2));
+                    }
+                    opt.step(lr, 1.0);
+                    opt.zeroGradients();
+                }
+                for (int i = 0; i < 2; i++) {
+                    double g = c[i] * w[i];
+                    w[i] *= 1 - lr * wd;
+                    m[i] = b1 * m[i] + (1 - b1) * g;
+                    v[i] = b2 * v[i] + (1 - b2) * g * g;
+                    w[i] -= lr / (1 - Math.pow(b1, t)) * m[i] / (Math.sqrt(v[i]) / Math.sqrt(1 - Math.pow(b2, t)) + eps);
+                }
+            }
+            float[] got = p.array().toFloatArray();
+            assertEquals(w[0], got[0], 1e-6);
+            assertEquals(w[1], got[1], 1e-6);
+        }
+    }
+
+    @Test
+    void gradientNormIsTheGlobalL2Norm() {
+        var engine = EngineSetup.start(0);
+        try (NDManager manager = engine.newBaseManager()) {
+            Parameter a = new Parameter("a", manager.create(new float[] {3f}), true);
+            Parameter b = new Parameter("b", manager.create(new float[] {4f, 0f}), false);
+            a.setTrainable(true);
+            b.setTrainable(true);
+            AdamW opt = new AdamW(List.of(a, b), 0.9, 0.999, 1e-8, 0, manager);
+            try (NDScope ignored = new NDScope()) {
+                try (GradientCollector gc = engine.newGradientCollector()) {
+                    // d/da (a^2/2) = 3, d/db sum(b^2/2) = (4, 0): norm 5
+                    gc.backward(a.array().square().sum().div(2).add(b.array().square().sum().div(2)));
+                }
+                assertEquals(5.0, opt.gradientNorm().getFloat(), 1e-6);
+                opt.zeroGradients();
+            }
+        }
+    }
+}
