@@ -112,9 +112,12 @@ public final class ProgressPrinter {
         }
     }
 
+    /** Final state of the bar (plain output already printed it after the last trial). */
     public synchronized void end() {
-        if (tty) clear();
-        out.println(bar());
+        if (tty) {
+            clear();
+            out.println(bar());
+        }
     }
 
     private void clear() {
