@@ -64,7 +64,7 @@ class ReadyGridsTest {
         }
         // without the variables, the check names what is missing: the model folder and WiC's files
         GridException e = assertThrows(GridException.class, () -> GridValidator.check(GridFile.read(grid, Map.of())));
-        assertTrue(e.getMessage().contains("paper-roberta-glue.yaml:21:8: model: model does not load: " + REPO.resolve("models/roberta-base")), e.getMessage());
+        assertTrue(e.getMessage().contains("paper-roberta-glue.yaml:15:8: model: model does not load: " + REPO.resolve("models/roberta-base")), e.getMessage());
         assertTrue(e.getMessage().contains("tasks[3]: task 'wic': data not readable: " + REPO.resolve("data/superglue/WiC/train.jsonl")), e.getMessage());
         // GPUs from the environment
         env.put("ROBUSTSWEEP_DEVICES", "0,1");
