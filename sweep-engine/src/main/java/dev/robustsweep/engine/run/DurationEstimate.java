@@ -5,7 +5,6 @@ import dev.robustsweep.engine.grid.GridResources;
 import dev.robustsweep.engine.grid.ValidatedGrid;
 import dev.robustsweep.trainers.model.EncoderConfig;
 import dev.robustsweep.trainers.trial.TrialConfig;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +17,20 @@ import java.util.Map;
  * an order of magnitude.
  */
 public final class DurationEstimate {
-    /** JVM start, model load and data tokenisation per trial, seconds. */
-    static final double STARTUP_S = 4.0;
-    /** Sustained training FLOP/s of one CPU thread (measured, see docs/engine.md). */
-    static final double CPU_FLOPS_PER_THREAD = 6e9;
+    /** JVM start, libtorch start, model load and data tokenisation per trial, seconds (measured: about 3 s). */
+    static final double STARTUP_S = 3.0;
+    /** Sustained FLOP/s of one CPU thread (measured on minilm-l6 LoRA trials: 15-17 GFLOP/s, docs/engine.md). */
+    static final double CPU_FLOPS_PER_THREAD = 15e9;
     /** Sustained FLOP/s of one GPU trial (bf16 off; a conservative A100/H100-class figure). */
     static final double GPU_FLOPS = 2e13;
     /** Mean tokens per example when max_seq_length does not bind (GLUE sentence pairs). */
     static final int TYPICAL_TOKENS = 64;
-    /** Relative cost of the methods' extra work (MonteCLoRA samples per step; AdaLoRA's SVD bookkeeping). */
-    static final Map<String, Double> METHOD_FACTOR = Map.of("full_ft", 1.0, "lora", 0.8, "dora", 0.9, "adalora", 0.95, "monteclora", 1.3);
+    /**
+     * Cost relative to LoRA: full fine-tuning measured 3.5x (every weight's gradient and AdamW state,
+     * the 30522-row embedding included); MonteCLoRA about 2x (the paper's Table 10); DoRA and AdaLoRA
+     * assumed 1.2x.
+     */
+    static final Map<String, Double> METHOD_FACTOR = Map.of("full_ft", 3.5, "lora", 1.0, "dora", 1.2, "adalora", 1.2, "monteclora", 2.0);
 
     private DurationEstimate() {}
 
@@ -40,7 +43,8 @@ public final class DurationEstimate {
         int train = t.maxTrainSamples == null ? size.train() : Math.min(size.train(), t.maxTrainSamples);
         int eval = t.maxEvalSamples == null ? size.dev() : Math.min(size.dev(), t.maxEvalSamples);
         double tokens = Math.min(t.maxSeqLength, TYPICAL_TOKENS);
-        double flops = t.epochs * (6.0 * train + 2.0 * eval) * tokens * params * METHOD_FACTOR.getOrDefault(t.method, 1.0);
+        // evaluation measured at about half a training step's cost per example (padding to the batch's longest)
+        double flops = t.epochs * (6.0 * train * METHOD_FACTOR.getOrDefault(t.method, 1.0) + 3.0 * eval) * tokens * params;
         double throughput = exec.gpu() ? GPU_FLOPS : CPU_FLOPS_PER_THREAD * Math.max(1, exec.effectiveThreads());
         return STARTUP_S + flops / throughput;
     }
@@ -56,10 +60,5 @@ public final class DurationEstimate {
             slots[min] += each[i];
         }
         return Arrays.stream(slots).max().orElse(0);
-    }
-
-    /** Data folder of a trial, for looking up its task size. */
-    static String dataDir(TrialConfig t) {
-        return t.dataDir == null ? null : Path.of(t.dataDir).toString();
     }
 }
