@@ -10,7 +10,10 @@ public final class ExitCodes {
     public static final int INVALID = 2;
     /** Another live engine holds the run folder. */
     public static final int LOCKED = 3;
-    /** Interrupted (Ctrl-C, SIGTERM, cancel); resume continues where it stopped. */
+    /**
+     * Interrupted; resume continues where it stopped. (Ended by a signal, the JVM's own status is
+     * what the shell sees: 130 for Ctrl-C, 143 for SIGTERM and cancel.)
+     */
     public static final int INTERRUPTED = 130;
 
     private ExitCodes() {}

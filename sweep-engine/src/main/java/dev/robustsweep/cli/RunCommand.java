@@ -85,22 +85,15 @@ final class RunCommand implements Callable<Integer> {
         for (TrialConfig t : v.trials()) counts.computeIfAbsent(t.task.name, k -> new LinkedHashMap<>()).merge(t.displayMethod(), 1, Integer::sum);
         List<String> methods = v.grid().methods().stream().map(m -> m.name()).toList();
         out.println("grid " + v.grid().source().file() + ": sweep '" + v.grid().name() + "', " + v.trials().size() + " trials");
-        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-10s", "task"));
-        int width = Math.max(8, methods.stream().mapToInt(String::length).max().orElse(8) + 2);
-        for (String m : methods) header.append(String.format(Locale.ROOT, "%" + width + "s", m));
-        header.append(String.format(Locale.ROOT, "%8s", "total"));
-        out.println(header);
+        int tw = Math.max(6, counts.keySet().stream().mapToInt(String::length).max().orElse(4) + 2);
+        int mw = Math.max(8, methods.stream().mapToInt(String::length).max().orElse(6) + 2);
+        out.println(String.format(Locale.ROOT, "%-" + tw + "s%-" + mw + "s%8s", "task", "method", "trials"));
         for (Map.Entry<String, Map<String, Integer>> e : counts.entrySet()) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-10s", e.getKey()));
-            int total = 0;
             for (String m : methods) {
-                int n = e.getValue().getOrDefault(m, 0);
-                total += n;
-                row.append(String.format(Locale.ROOT, "%" + width + "d", n));
+                out.println(String.format(Locale.ROOT, "%-" + tw + "s%-" + mw + "s%8d", e.getKey(), m, e.getValue().getOrDefault(m, 0)));
             }
-            row.append(String.format(Locale.ROOT, "%8d", total));
-            out.println(row);
         }
+        out.println(String.format(Locale.ROOT, "%-" + (tw + mw) + "s%8d", "total", v.trials().size()));
         double seconds = DurationEstimate.sweepSeconds(v, exec);
         String slots = exec.gpu() ? exec.slots() + " GPU slot(s)" : exec.slots() + " CPU worker(s) x " + exec.effectiveThreads() + " thread(s)";
         out.println("estimated duration: " + DurationText.format(Duration.ofMillis((long) (seconds * 1000))) + " on " + slots
