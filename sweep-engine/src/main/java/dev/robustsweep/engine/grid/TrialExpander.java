@@ -26,11 +26,10 @@ public final class TrialExpander {
 
     public static Expansion expand(SweepGrid sweep) {
         GridFile grid = sweep.source();
-        List<TrialConfig> trials = new ArrayList<>();
-        List<GridError> errors = new ArrayList<>();
-        Map<String, String> ids = new HashMap<>();
         String device = sweep.execution().gpu() ? "gpu" : "cpu";
         int threads = sweep.execution().effectiveThreads();
+        // list the grid's cells in expansion order, then build and check them in parallel (order kept)
+        List<Cell> cells = new ArrayList<>();
         for (GridTask task : sweep.tasks()) {
             JsonNode taskNode = TrialFiles.JSON.valueToTree(task.spec());
             for (MethodVariant variant : sweep.methods()) {
@@ -45,47 +44,59 @@ public final class TrialExpander {
                 base.put("threads", threads);
                 List<Axis> axes = sweep.axesFor(variant);
                 int[] index = new int[axes.size()];
-                boolean more = true;
-                while (more) {
-                    ObjectNode node = base.deepCopy();
-                    ObjectNode point = node.putObject("grid_point");
-                    for (int a = 0; a < axes.size(); a++) {
-                        JsonNode v = typed(axes.get(a).param(), axes.get(a).values().get(index[a]));
-                        set(node, axes.get(a).param(), v);
-                        point.set(axes.get(a).param(), v);
-                    }
-                    build(grid, sweep, task, variant, axes, index, node, trials, errors, ids);
-                    more = advance(index, axes);
-                }
+                do {
+                    cells.add(new Cell(task, variant, axes, index.clone(), base));
+                } while (advance(index, axes));
             }
+        }
+        List<Built> built = cells.parallelStream().map(c -> build(grid, sweep, c)).toList();
+        List<TrialConfig> trials = new ArrayList<>(cells.size());
+        List<GridError> errors = new ArrayList<>();
+        Map<String, String> ids = new HashMap<>();
+        for (Built b : built) {
+            errors.addAll(b.errors());
+            if (b.trial() == null) continue;
+            String clash = ids.putIfAbsent(b.trial().trialId, b.cell().variant().path());
+            if (clash != null) {
+                errors.add(grid.error(b.cell().variant().path(), "gives the same trial as " + clash + " (" + b.trial().trialId + "); remove the duplicate"));
+                continue;
+            }
+            trials.add(b.trial());
         }
         return new Expansion(trials, errors);
     }
 
-    private static void build(GridFile grid, SweepGrid sweep, GridTask task, MethodVariant variant, List<Axis> axes, int[] index,
-                              ObjectNode node, List<TrialConfig> trials, List<GridError> errors, Map<String, String> ids) {
+    /** One grid cell: a task, a variant, and an index into each of the variant's axes. */
+    private record Cell(GridTask task, MethodVariant variant, List<Axis> axes, int[] index, ObjectNode base) {}
+
+    /** A built trial (null when it could not be bound) and its problems. */
+    private record Built(Cell cell, TrialConfig trial, List<GridError> errors) {}
+
+    private static Built build(GridFile grid, SweepGrid sweep, Cell c) {
+        ObjectNode node = c.base().deepCopy();
+        ObjectNode point = node.putObject("grid_point");
+        for (int a = 0; a < c.axes().size(); a++) {
+            JsonNode v = typed(c.axes().get(a).param(), c.axes().get(a).values().get(c.index()[a]));
+            set(node, c.axes().get(a).param(), v);
+            point.set(c.axes().get(a).param(), v);
+        }
+        List<GridError> errors = new ArrayList<>();
         TrialConfig trial;
         try {
             trial = TrialFiles.JSON.treeToValue(node, TrialConfig.class);
         } catch (Exception e) {
-            errors.add(grid.error(variant.path(), "cannot build a trial: " + e.getMessage().lines().findFirst().orElse("")));
-            return;
+            errors.add(grid.error(c.variant().path(), "cannot build a trial: " + e.getMessage().lines().findFirst().orElse("")));
+            return new Built(c, null, errors);
         }
         trial.trialId = TrialId.of(trial);
         for (String problem : trial.validate()) {
             int colon = problem.indexOf(": ");
             String key = colon > 0 ? problem.substring(0, colon) : "";
             String message = colon > 0 ? problem.substring(colon + 2) : problem;
-            String path = source(sweep, task, variant, axes, index, key);
-            errors.add(path == null ? grid.error(variant.path(), key + " (default value): " + message)
-                    : grid.error(path, message));
+            String path = source(sweep, c.task(), c.variant(), c.axes(), c.index(), key);
+            errors.add(path == null ? grid.error(c.variant().path(), key + " (default value): " + message) : grid.error(path, message));
         }
-        String clash = ids.putIfAbsent(trial.trialId, variant.path());
-        if (clash != null) {
-            errors.add(grid.error(variant.path(), "gives the same trial as " + clash + " (" + trial.trialId + "); remove the duplicate"));
-            return;
-        }
-        trials.add(trial);
+        return new Built(c, trial, errors);
     }
 
     /** The grid path that set {@code key} in this trial: an axis value, the variant, or the settings; null for a default. */

@@ -31,8 +31,16 @@ public final class EngineBenchmark {
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("robustsweep-bench");
         String mode = args.length > 0 ? args[0] : "all";
-        if (mode.equals("scale") || mode.equals("all")) scale(work);
-        if (mode.equals("overhead") || mode.equals("all")) overhead(work);
+        try {
+            if (mode.equals("scale") || mode.equals("all")) scale(work);
+            if (mode.equals("overhead") || mode.equals("all")) overhead(work);
+        } finally {
+            try (var s = Files.walk(work)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.out.printf(Locale.ROOT, "(load average during the run: %.1f on %d cores)%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
     }
 
     /** Seconds to read + validate + expand a 10,000-trial grid and write runs/<sweep>/trials.jsonl. */
