@@ -117,4 +117,23 @@ class SweepRunnerTest {
         assertEquals(2, outcome.states().get(interrupted).attempts());
         assertFalse(Files.exists(store.trialDir(interrupted).resolve(".result.json123.tmp")), "leftover temp file removed");
     }
+
+    @Test
+    void gpuSlotsPinOneWorkerPerGpuThroughCudaVisibleDevices() throws Exception {
+        RunStore store = store("methods: [lora]\n", 6);
+        ExecutionSettings exec = ExecutionSettings.defaults().withDevices(List.of("0", "1"));
+        SweepOutcome outcome = run(store, exec, false, new ByteArrayOutputStream());
+        assertTrue(outcome.allDone());
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (String id : outcome.states().keySet()) {
+            String log = Files.readString(store.trialDir(id).resolve("worker.log"));
+            String slot = log.lines().filter(l -> l.startsWith("@attempt ")).findFirst().orElseThrow();
+            String cuda = log.lines().filter(l -> l.startsWith("threads=")).findFirst().orElseThrow();
+            // slot gpu0/0 runs with CUDA_VISIBLE_DEVICES=0, gpu1/1 with 1
+            assertTrue(slot.contains("\"slot\":\"gpu0/0\"") && cuda.endsWith("cuda=[0]") || slot.contains("\"slot\":\"gpu1/1\"") && cuda.endsWith("cuda=[1]"), slot + " / " + cuda);
+            seen.add(cuda);
+            assertTrue(Files.readString(store.trialDir(id).resolve("trial.json")).contains("\"device\" : \"gpu\""));
+        }
+        assertEquals(java.util.Set.of("threads=unset cuda=[0]", "threads=unset cuda=[1]"), seen);
+    }
 }
