@@ -1,7 +1,10 @@
 package dev.robustsweep.trainers.adapters;
 
 import ai.djl.ndarray.NDManager;
+import dev.robustsweep.trainers.adapters.adalora.AdaLoraMethod;
+import dev.robustsweep.trainers.adapters.dora.DoraMethod;
 import dev.robustsweep.trainers.adapters.lora.LoraMethod;
+import dev.robustsweep.trainers.adapters.monteclora.MonteCLoraMethod;
 import dev.robustsweep.trainers.trial.TrialConfig;
 
 /** Chooses the {@link AdaptationMethod} a trial names (one place; each method lives in its own package). */
@@ -12,6 +15,9 @@ public final class Methods {
         return switch (trial.method) {
             case "full_ft" -> new FullFineTuning();
             case "lora" -> new LoraMethod(trial.lora, manager, trial.seed);
+            case "dora" -> new DoraMethod(trial.lora, manager, trial.seed);
+            case "adalora" -> new AdaLoraMethod(trial.adalora, trial.lora, manager, trial.seed, totalSteps);
+            case "monteclora" -> new MonteCLoraMethod(trial.monteclora, trial.lora, manager, trial.seed);
             default -> throw new IllegalArgumentException("method: '" + trial.method + "' is not available in this build");
         };
     }
