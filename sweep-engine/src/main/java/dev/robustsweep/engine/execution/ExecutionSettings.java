@@ -7,6 +7,8 @@ import dev.robustsweep.engine.grid.GridError;
 import dev.robustsweep.engine.grid.GridFile;
 import dev.robustsweep.engine.grid.Suggestions;
 import dev.robustsweep.engine.grid.TrialSchema;
+import dev.robustsweep.engine.slurm.InvalidSlurmSettingsException;
+import dev.robustsweep.engine.slurm.SlurmSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -160,8 +162,20 @@ public record ExecutionSettings(String backend, List<String> devices, int worker
                     javaOpts = opts;
                 }
                 case "slurm" -> {
-                    if (v.isObject()) slurm = v;
-                    else errors.add(grid.error(p, "expected a mapping of Slurm settings, found " + TrialSchema.found(v)));
+                    if (!v.isObject()) {
+                        errors.add(grid.error(p, "expected a mapping of Slurm settings, found " + TrialSchema.found(v)));
+                        continue;
+                    }
+                    slurm = v;
+                    try {
+                        SlurmSettings.fromJson(v, p);
+                    } catch (InvalidSlurmSettingsException e) {
+                        // each problem reads "execution.slurm.key: what is wrong"
+                        for (String problem : e.problems()) {
+                            int colon = problem.indexOf(": ");
+                            errors.add(colon > 0 ? grid.keyError(problem.substring(0, colon), problem.substring(colon + 2)) : grid.error(p, problem));
+                        }
+                    }
                 }
                 default -> errors.add(grid.keyError(p, "unknown key in execution, expected one of " + KEYS + Suggestions.hint(key, KEYS)));
             }
