@@ -92,7 +92,7 @@ class MalformedGridsTest {
                         + "methods: [lora]\n", ":5:5: tasks[0]: task 'mine': data not readable", "missing.tsv"),
                 Arguments.of("bad-enum.yaml", HEAD + "methods:\n  mc: {method: monteclora, mixture: medium}\n", ":6:37: methods.mc.mixture: expected dense or sparse, got 'medium'", ""),
                 Arguments.of("zero-rank.yaml", HEAD + "methods: [lora]\ngrid:\n  lora.r: [0, 8]\n", ":7:12: grid.lora.r[0]: must be > 0, got 0", ""),
-                Arguments.of("slurm-typo.yaml", HEAD + "methods: [lora]\nexecution:\n  backend: slurm\n  slurm: {partiton: gpu}\n", ":8:13: execution.slurm.partiton:", ""),
+                Arguments.of("slurm-typo.yaml", HEAD + "methods: [lora]\nexecution:\n  backend: slurm\n  slurm: {partiton: gpu}\n", ":8:11: execution.slurm.partiton: unknown key", "expected one of partition"),
                 Arguments.of("malformed.json", "{\"name\": \"sweep1\", \"tasks\": [\"mrpc\"],\n \"methods\": [\"lora\",]}\n", ":2:21: malformed JSON", "expected a value"));
     }
 
