@@ -102,7 +102,7 @@ public final class EngineBenchmark {
             n++;
         }
         double perTrial = (wall - work_s) / n;
-        System.out.printf(Locale.ROOT, "overhead: %d trials, sweep wall %.1f s, sum of train+eval %.1f s (of which nothing else), sum of load_s %.1f s%n", n, wall, work_s, load);
+        System.out.printf(Locale.ROOT, "overhead: %d trials, sweep wall %.1f s, sum of train+eval %.1f s, sum of load_s (model+data loading, counted as overhead) %.1f s%n", n, wall, work_s, load);
         System.out.printf(Locale.ROOT, "overhead: engine overhead per trial = (%.1f - %.1f) / %d = %.2f s%n", wall, work_s, n, perTrial);
         return perTrial;
     }
