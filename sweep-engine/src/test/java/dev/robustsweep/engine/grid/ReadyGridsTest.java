@@ -1,0 +1,102 @@
+package dev.robustsweep.engine.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.robustsweep.trainers.trial.TrialConfig;
+import dev.robustsweep.trainers.weights.TinyModelFolder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The grids shipped in grids/ pass every check and expand to the paper's sizes and settings. */
+class ReadyGridsTest {
+    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    @TempDir Path tmp;
+
+    private static Map<String, Long> perTaskAndMethod(List<TrialConfig> trials) {
+        return trials.stream().collect(Collectors.groupingBy(t -> t.task.name + "/" + t.displayMethod(), Collectors.counting()));
+    }
+
+    @Test
+    void quickstartIsMiniLmOnMrpcWithAllFiveMethods() {
+        ValidatedGrid v = GridValidator.check(GridFile.read(REPO.resolve("grids/quickstart.yaml"), Map.of()));
+        assertEquals(20, v.trials().size());
+        assertEquals(List.of("full_ft", "lora", "dora", "adalora", "monteclora"), v.grid().methods().stream().map(MethodVariant::name).toList());
+        for (TrialConfig t : v.trials()) {
+            assertEquals("minilm-l6", t.model);
+            assertEquals("mrpc", t.task.name);
+            assertEquals(REPO.resolve("data").toString(), t.dataDir);
+        }
+        assertTrue(v.resources().data().values().stream().allMatch(s -> s.train() == 3668 && s.dev() == 408), v.resources().data().toString());
+    }
+
+    @Test
+    void paperGridIsTable3() throws Exception {
+        Path roberta = TinyModelFolder.write(tmp.resolve("roberta"), "roberta", 3);
+        // the repository's data plus a WiC file in the SuperGLUE layout (WiC is not shipped)
+        Path data = tmp.resolve("glue-data");
+        copyTree(REPO.resolve("data"), data);
+        Files.createDirectories(data.resolve("superglue/WiC"));
+        String row = "{\"word\": \"bank\", \"sentence1\": \"The bank was closed.\", \"sentence2\": \"We sat on the bank.\", \"label\": false}\n";
+        Files.writeString(data.resolve("superglue/WiC/train.jsonl"), row.repeat(10));
+        Files.writeString(data.resolve("superglue/WiC/val.jsonl"), row.repeat(4));
+        Path grid = REPO.resolve("grids/paper-roberta-glue.yaml");
+        Map<String, String> env = new HashMap<>(Map.of("ROBERTA_BASE", roberta.toString(), "GLUE_DATA", data.toString()));
+        ValidatedGrid v = GridValidator.check(GridFile.read(grid, env));
+        assertEquals(5 * 5 * 9, v.trials().size());
+        perTaskAndMethod(v.trials()).forEach((k, n) -> assertEquals(9L, n, k));
+        for (TrialConfig t : v.trials()) {
+            assertEquals(20, t.epochs);
+            assertEquals(256, t.maxSeqLength);
+            assertEquals(8, t.lora.r);
+            assertEquals(16.0, t.lora.loraAlpha);
+            assertEquals("linear", t.lrSchedulerType);
+            assertTrue(List.of(3e-4, 5e-5, 1e-5).contains(t.learningRate));
+            assertTrue(List.of(8, 32, 64).contains(t.batchSize));
+            assertEquals(roberta.toString(), t.model);
+        }
+        // without the variables, the check names what is missing: the model folder and WiC's files
+        GridException e = assertThrows(GridException.class, () -> GridValidator.check(GridFile.read(grid, Map.of())));
+        assertTrue(e.getMessage().contains("paper-roberta-glue.yaml:15:8: model: model does not load: " + REPO.resolve("models/roberta-base")), e.getMessage());
+        assertTrue(e.getMessage().contains("tasks[3]: task 'wic': data not readable: " + REPO.resolve("data/superglue/WiC/train.jsonl")), e.getMessage());
+        // GPUs from the environment
+        env.put("ROBUSTSWEEP_DEVICES", "0,1");
+        assertEquals(List.of("0", "1"), GridValidator.check(GridFile.read(grid, env)).grid().execution().devices());
+    }
+
+    @Test
+    void ablationGridVariesOneMonteCLoraSettingPerVariant() {
+        ValidatedGrid v = GridValidator.check(GridFile.read(REPO.resolve("grids/ablation-monteclora.yaml"), Map.of()));
+        assertEquals(16 * 2 * 6, v.trials().size());
+        Map<String, TrialConfig> first = v.trials().stream().collect(Collectors.toMap(TrialConfig::displayMethod, t -> t, (a, b) -> a));
+        assertEquals(16, first.get("monteclora-n16").monteclora.mixtures);
+        assertEquals(1e-4, first.get("monteclora-eps1e-4").monteclora.sampleScaler);
+        assertEquals(1e-6, first.get("monteclora-eta1e-6").monteclora.klWeight);
+        assertEquals(false, first.get("monteclora-no-coop").monteclora.cooperativeLoss);
+        assertEquals("random", first.get("monteclora-random-dirichlet").monteclora.dirichletInit);
+        assertEquals("sparse", first.get("monteclora-sparse").monteclora.mixture);
+        assertEquals("posthoc", first.get("monteclora-posthoc").monteclora.schedule);
+        assertEquals(List.of("all"), first.get("monteclora-all").lora.targetModules);
+        TrialConfig defaults = first.get("monteclora");
+        assertEquals(4, defaults.monteclora.mixtures);
+        assertEquals(5e-3, defaults.monteclora.sampleScaler);
+        assertEquals(1e-5, defaults.monteclora.klWeight);
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+}
