@@ -3,6 +3,7 @@ package dev.robustsweep.cli;
 import dev.robustsweep.engine.grid.GridException;
 import dev.robustsweep.engine.store.RunLock;
 import dev.robustsweep.engine.store.RunStore;
+import dev.robustsweep.reports.cli.ReportCommand;
 import dev.robustsweep.trainers.cli.ModelCommand;
 import dev.robustsweep.trainers.cli.TrainCommand;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "robustsweep", mixinStandardHelpOptions = true, versionProvider = RobustSweep.Version.class,
         description = "Hyperparameter-robustness sweeps of fine-tuning methods.",
-        subcommands = {RunCommand.class, ResumeCommand.class, StatusCommand.class, CancelCommand.class, TrainCommand.class, ModelCommand.class})
+        subcommands = {RunCommand.class, ResumeCommand.class, StatusCommand.class, CancelCommand.class, TrainCommand.class, ModelCommand.class, ReportCommand.class})
 public final class RobustSweep implements Runnable {
 
     public static void main(String[] args) {

@@ -5,13 +5,15 @@ import dev.robustsweep.engine.execution.ExecutionBackend;
 import dev.robustsweep.engine.execution.ExecutionSettings;
 import dev.robustsweep.engine.execution.WorkerCommand;
 import dev.robustsweep.engine.run.ProgressPrinter;
-import dev.robustsweep.engine.run.RobustnessTable;
 import dev.robustsweep.engine.run.SweepOutcome;
 import dev.robustsweep.engine.run.SweepRunner;
 import dev.robustsweep.engine.store.RunLock;
 import dev.robustsweep.engine.store.RunStore;
 import dev.robustsweep.engine.store.TrialState;
 import dev.robustsweep.engine.store.TrialStatus;
+import dev.robustsweep.reports.Report;
+import dev.robustsweep.reports.ReportInputException;
+import dev.robustsweep.reports.ReportOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -59,10 +61,13 @@ final class SweepSession {
             out.println("interrupted; continue with: robustsweep resume " + store.dir());
             return ExitCodes.INTERRUPTED;
         }
-        String table = RobustnessTable.write(store, outcome.states());
         out.println();
-        out.print(table);
-        out.println("report: " + store.reportDir());
+        try {
+            // robustness statistics, Wilcoxon tests, tables and plots under runs/<sweep>/report/
+            out.print(Report.generate(store.dir(), ReportOptions.defaults()));
+        } catch (ReportInputException e) {
+            out.println("report: not written: " + e.getMessage());
+        }
         if (!outcome.failures().isEmpty()) {
             out.println();
             out.println(outcome.failures().size() + " failed trial" + (outcome.failures().size() == 1 ? "" : "s") + " (rerun with: robustsweep resume --retry-failed " + store.dir() + "):");

@@ -42,7 +42,6 @@ public final class RunStore {
     public static final String TRIAL_FILE = "trial.json";
     public static final String RESULT = "result.json";
     public static final String LOG = "worker.log";
-    public static final String REPORT = "report";
     private static final ObjectMapper COMPACT = new ObjectMapper();
 
     private final Path dir;
@@ -160,10 +159,6 @@ public final class RunStore {
 
     public Path trialDir(String trialId) {
         return dir.resolve("trials").resolve(trialId);
-    }
-
-    public Path reportDir() {
-        return dir.resolve(REPORT);
     }
 
     /** Writes trials/&lt;id&gt;/trial.json for an attempt, and removes temp files an earlier, killed attempt may have left. */
