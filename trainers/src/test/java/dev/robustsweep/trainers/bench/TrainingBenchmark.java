@@ -15,6 +15,7 @@ import dev.robustsweep.trainers.data.TextEncoder;
 import dev.robustsweep.trainers.data.TokenizedExample;
 import dev.robustsweep.trainers.model.ClassifierBuilder;
 import dev.robustsweep.trainers.model.EncoderConfig;
+import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.SequenceClassifier;
 import dev.robustsweep.trainers.runtime.EngineSetup;
 import dev.robustsweep.trainers.runtime.PeakMemory;
@@ -36,15 +37,20 @@ import java.util.List;
  * matrix-multiply rate measured in the same run. Methods are interleaved round by round, so machine
  * noise hits all of them alike; the median step time of each is reported.
  *
- * <p>Run: {@code bash benchmarks/run.sh training [methods...] [--rounds N]}
+ * <p>Run: {@code bash benchmarks/run.sh training [methods...] [--rounds N] [--memory]}
  */
 public final class TrainingBenchmark {
     public static void main(String[] args) throws Exception {
         List<String> methods = new ArrayList<>();
         int rounds = 6;
+        boolean memory = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--rounds")) rounds = Integer.parseInt(args[++i]);
-            else methods.add(args[i]);
+            else if (args[i].equals("--memory")) memory = true;
+            else if (args[i].equals("--probe")) {
+                probe(args[++i]);
+                return;
+            } else methods.add(args[i]);
         }
         if (methods.isEmpty()) methods = List.of("full_ft", "lora");
         long jvmStart = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
@@ -94,19 +100,66 @@ public final class TrainingBenchmark {
             for (Runner r : runners) r.warmUp();
             for (int round = 0; round < rounds; round++) {
                 for (Runner r : runners) r.timeSteps(4);
+                for (Runner r : runners) r.timeEval(3);
             }
             double loraMedian = runners.stream().filter(r -> r.method.equals("lora")).mapToDouble(Runner::median).findFirst().orElse(Double.NaN);
             double fullMedian = runners.stream().filter(r -> r.method.equals("full_ft")).mapToDouble(Runner::median).findFirst().orElse(Double.NaN);
             System.out.println();
-            System.out.println("method      step_s(median)  tokens/s   vs_lora  vs_full_ft  GFLOP/s(6N+attn)  of_matmul_rate");
+            double loraEval = runners.stream().filter(r -> r.method.equals("lora")).mapToDouble(Runner::evalMedian).findFirst().orElse(Double.NaN);
+            System.out.println("method      step_s(median)  tokens/s   vs_lora  vs_full_ft  GFLOP/s(6N+attn)  of_matmul_rate  eval_s  eval_vs_lora");
             for (Runner r : runners) {
                 double s = r.median();
                 double rate = fullFlops / s / 1e9;
-                System.out.printf("%-11s %14.3f %9.0f %8.2f %10.2f %17.1f %14.2f%n", r.method, s, tokens / s,
-                        s / loraMedian, s / fullMedian, rate, rate / projRate);
+                System.out.printf("%-11s %14.3f %9.0f %8.2f %10.2f %17.1f %14.2f %7.3f %13.3f%n", r.method, s, tokens / s,
+                        s / loraMedian, s / fullMedian, rate, rate / projRate, r.evalMedian(), r.evalMedian() / loraEval);
             }
+            if (memory) memoryTable(methods);
             System.out.printf("peak RSS %.2f GiB%n", PeakMemory.peakRssBytes() / (double) (1L << 30));
         }
+    }
+
+    /**
+     * Peak memory of each method in its own JVM (one process per method, so one method's peak does not
+     * hide another's): resident memory growth from just before the model is built to the peak after
+     * training steps, relative to LoRA's.
+     */
+    private static void memoryTable(List<String> methods) throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        java.util.Map<String, Long> growth = new java.util.LinkedHashMap<>();
+        for (String m : methods) {
+            Process p = new ProcessBuilder(javaBin, "-Xmx6g", "-Dai.djl.offline=true",
+                    "-Drobustsweep.home=" + System.getProperty("robustsweep.home", "."),
+                    "-cp", System.getProperty("java.class.path"), TrainingBenchmark.class.getName(), "--probe", m)
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            String line = out.lines().filter(l -> l.startsWith("probe ")).findFirst().orElseThrow(() -> new IllegalStateException("probe " + m + " failed:\n" + out));
+            growth.put(m, Long.parseLong(line.split(" ")[2]));
+        }
+        long lora = growth.getOrDefault("lora", Long.MAX_VALUE);
+        System.out.println();
+        System.out.println("method      peak_memory_growth_MiB  vs_lora");
+        growth.forEach((m, g) -> System.out.printf("%-11s %22.0f %8.2f%n", m, g / 1048576.0, (double) g / lora));
+    }
+
+    /** Child process of memoryTable: build one method, train a few steps, print "probe METHOD BYTES". */
+    private static void probe(String method) throws Exception {
+        Engine engine = EngineSetup.start(0);
+        ModelFolder folder = ModelFolder.load(EmbeddedMiniLm.folder());
+        TaskSpec spec = new TaskSpec();
+        spec.name = "mrpc";
+        List<TokenizedExample> examples;
+        try (TextEncoder text = new TextEncoder(folder.tokenizerJson(), 128)) {
+            examples = text.encodeAll(TaskLoader.load(spec, Path.of(System.getProperty("robustsweep.home", "."), "data")).train().subList(0, 64));
+        }
+        List<List<TokenizedExample>> batches = List.of(padTo128(examples.subList(0, 32)), padTo128(examples.subList(32, 64)));
+        System.gc();
+        long before = PeakMemory.rssBytes();
+        try (NDManager manager = engine.newBaseManager()) {
+            Runner r = new Runner(method, folder, manager, batches);
+            r.timeSteps(4);
+        }
+        System.out.println("probe " + method + " " + (PeakMemory.peakRssBytes() - before));
     }
 
     /** Appends one 128-token example so dynamic padding makes the whole batch [32, 128]. */
@@ -153,29 +206,49 @@ public final class TrainingBenchmark {
         final String method;
         final List<List<TokenizedExample>> batches;
         final Trainer trainer;
+        final NDManager manager;
+        final SequenceClassifier model;
+        final Batcher batcher;
         final List<Double> times = new ArrayList<>();
         int next;
 
         Runner(String method, ModelFolder folder, NDManager parent, List<List<TokenizedExample>> batches) {
             this.method = method;
             this.batches = batches;
-            NDManager manager = parent.newSubManager();
+            this.manager = parent.newSubManager();
             TrialConfig trial = new TrialConfig();
             trial.trialId = "bench-" + method;
             trial.method = method;
             trial.learningRate = method.equals("full_ft") ? 2e-5 : 5e-4;
             trial.batchSize = 32;
             trial.maxSeqLength = 128;
-            SequenceClassifier model = new ClassifierBuilder(folder, manager).optNumLabels(2).optSeed(1).build();
+            model = new ClassifierBuilder(folder, manager).optNumLabels(2).optSeed(1).build();
             AdaptationMethod m = Methods.create(trial, manager, 1000);
             m.apply(model);
-            Batcher batcher = new Batcher(folder.config());
+            batcher = new Batcher(folder.config());
             trainer = new Trainer(trial, model, m, batcher, new Evaluator(batcher, 64, 2), manager, new TrainingListener() {});
             trainer.prepare(1000);
         }
 
+        final List<Double> evalTimes = new ArrayList<>();
+
         void warmUp() {
             for (int i = 0; i < 2; i++) step();
+            evaluate();
+        }
+
+        void timeEval(int n) {
+            for (int i = 0; i < n; i++) {
+                long t = System.nanoTime();
+                evaluate();
+                evalTimes.add((System.nanoTime() - t) / 1e9);
+            }
+        }
+
+        private void evaluate() {
+            try (NDScope ignored = new NDScope()) {
+                model.forward(batcher.input(batches.get(0), manager), ForwardContext.EVAL).toFloatArray();
+            }
         }
 
         void timeSteps(int n) {
@@ -191,6 +264,14 @@ public final class TrainingBenchmark {
         }
 
         double median() {
+            return Runner.median(times);
+        }
+
+        double evalMedian() {
+            return Runner.median(evalTimes);
+        }
+
+        static double median(List<Double> times) {
             double[] s = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
         }
