@@ -25,10 +25,14 @@ public final class SlurmBackendProvider implements BackendProvider {
 
     @Override
     public ExecutionBackend create(ExecutionSettings exec, Path runDir, WorkerCommand command) {
+        SlurmClient client = new SlurmClient();
+        client.whyUnavailable().ifPresent(why -> {
+            throw new IllegalArgumentException("backend slurm: no Slurm controller answers here (" + why + "); run the engine on a machine that can submit jobs (a login node)");
+        });
         Map<String, String> env = new LinkedHashMap<>(command.environment());
         env.remove(WorkerCommand.WATCH_STDIN);
         try {
-            return new SlurmBackend(new SlurmClient(), exec.slurmSettings(), runDir, command.prefix(), env, new PollBackoff());
+            return new SlurmBackend(client, exec.slurmSettings(), runDir, command.prefix(), env, new PollBackoff());
         } catch (IOException e) {
             throw new UncheckedIOException(runDir + ": cannot read the sweep's Slurm job record: " + e.getMessage(), e);
         }
