@@ -202,6 +202,38 @@ class SlurmSweepTest {
 
     @Test
     @Order(4)
+    void cancelStopsTheEngineAndCancelsTheSweepsJobs() throws Exception {
+        Path grid = Fixtures.grid(tmp, "cancelled", model, data, """
+                methods:
+                  lora-hang: {method: lora, fault_injection: {kind: hang, at_step: 1}, grid: {seed: [1, 2]}}
+                settings: {epochs: 1, max_seq_length: 32, batch_size: 8}
+                limits: {max_train_samples: 32, max_eval_samples: 32}
+                execution: {backend: slurm, threads_per_worker: 1, max_retries: 0}
+                """);
+        Path run = tmp.resolve("runs-cancel/cancelled");
+        runFolders.add(run);
+        Path out = tmp.resolve("cancel.out");
+        Process engine = EngineProcess.start(out, Map.of("ROBUSTSWEEP_ALLOW_FAULTS", "1"), "run", grid.toString(), "--runs-dir", run.getParent().toString());
+        awaitTrialStart(run, engine, out);
+        String arrayId = SlurmJobsFile.load(run).arrays().get(0).arrayJobId();
+        Path cancelOut = tmp.resolve("cancel-cmd.out");
+        Process cancel = EngineProcess.start(cancelOut, Map.of(), "cancel", run.toString(), "--grace", "10");
+        assertTrue(cancel.waitFor(60, TimeUnit.SECONDS));
+        String printed = Files.readString(cancelOut);
+        assertEquals(0, cancel.exitValue(), printed);
+        assertTrue(printed.contains("cancelled the sweep's Slurm array jobs: " + arrayId), printed);
+        assertFalse(engine.isAlive(), "the engine was stopped");
+        List<SlurmTaskStatus> tasks = List.of();
+        for (int i = 0; i < 100; i++) {
+            tasks = client.queryArray(arrayId);
+            if (tasks.size() == 2 && tasks.stream().allMatch(t -> t.state() == SlurmJobState.CANCELLED)) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("tasks not cancelled: " + tasks);
+    }
+
+    @Test
+    @Order(5)
     void taskOverItsTimeLimitFailsWithTimeout() throws Exception {
         assertTrue(timeLimitEngine.waitFor(200, TimeUnit.SECONDS), Files.readString(timeLimitOut));
         System.out.printf("slurm: time-limit sweep ended %.0f s after its start%n", (System.nanoTime() - timeLimitStart) / 1e9);
