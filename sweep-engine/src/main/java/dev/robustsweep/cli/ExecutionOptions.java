@@ -9,6 +9,9 @@ import picocli.CommandLine.Option;
 
 /** Flags of run and resume that override the grid's execution block. */
 final class ExecutionOptions {
+    @Option(names = "--backend", paramLabel = "local|slurm", description = "where trials run (default: the grid's execution.backend; Slurm settings in execution.slurm)")
+    String backend;
+
     @Option(names = "--workers", paramLabel = "N", description = "CPU worker processes (default: the grid's execution.workers)")
     Integer workers;
 
@@ -26,6 +29,10 @@ final class ExecutionOptions {
 
     /** Applies the flags; throws IllegalArgumentException with a message naming the bad flag. */
     ExecutionSettings apply(ExecutionSettings e) {
+        if (backend != null) {
+            if (!ExecutionSettings.BACKENDS.contains(backend)) throw new IllegalArgumentException("--backend: expected one of " + ExecutionSettings.BACKENDS + ", found '" + backend + "'");
+            e = e.withBackend(backend);
+        }
         if (workers != null) {
             if (workers < 1) throw new IllegalArgumentException("--workers: expected an integer >= 1, found " + workers);
             e = e.withWorkers(workers);

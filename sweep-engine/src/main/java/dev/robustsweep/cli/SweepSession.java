@@ -34,7 +34,7 @@ final class SweepSession {
             System.err.println("robustsweep: " + e.getMessage());
             return ExitCodes.INVALID;
         }
-        ProgressPrinter printer = new ProgressPrinter(out, ProgressPrinter.stdoutIsTerminal(), backend.capacity(), Duration.ofSeconds(30));
+        ProgressPrinter printer = new ProgressPrinter(out, ProgressPrinter.stdoutIsTerminal(), backend.parallelism(), Duration.ofSeconds(30));
         SweepRunner runner = new SweepRunner(store, exec, backend, printer);
         Thread hook = new Thread(() -> {
             runner.stop();

@@ -1,6 +1,8 @@
 package dev.robustsweep.engine.execution;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.ServiceLoader;
 
 /**
@@ -13,6 +15,14 @@ public interface BackendProvider {
 
     /** A backend for one engine session on run folder {@code runDir}; {@code command} is the worker command to run per attempt. */
     ExecutionBackend create(ExecutionSettings exec, Path runDir, WorkerCommand command);
+
+    /**
+     * Cancels what this backend left running for a run folder (the {@code cancel} command, after the
+     * engine is stopped), e.g. the sweep's Slurm jobs; returns lines to print. Default: nothing.
+     */
+    default List<String> cancelJobs(Path runDir) throws IOException {
+        return List.of();
+    }
 
     /** The backend for {@code exec.backend()}; throws IllegalArgumentException naming the backends available. */
     static ExecutionBackend forSettings(ExecutionSettings exec, Path runDir, WorkerCommand command) {

@@ -2,7 +2,9 @@ package dev.robustsweep.engine.execution;
 
 import java.io.IOException;
 import java.time.Duration;
+import dev.robustsweep.trainers.trial.TrialConfig;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where trial attempts run. The engine ({@code dev.robustsweep.engine.run.SweepRunner}) decides
@@ -18,6 +20,21 @@ import java.util.List;
 public interface ExecutionBackend extends AutoCloseable {
     /** Attempts this backend runs at once; the engine never has more submitted. */
     int capacity();
+
+    /** How many attempts actually run at once (for the ETA); by default {@link #capacity()}. */
+    default int parallelism() {
+        return capacity();
+    }
+
+    /**
+     * Attempts of {@code unfinished} trials that an earlier engine session started and that still
+     * belong to this backend (Slurm jobs keep running when the engine dies). Returns trial id ->
+     * attempt number for each one the backend now follows: the engine does not start these again,
+     * and each produces one {@link TrialEvent.Finished} like a submitted attempt. Default: none.
+     */
+    default Map<String, Integer> reattach(List<TrialConfig> unfinished) throws IOException {
+        return Map.of();
+    }
 
     /** A short description for the sweep's header ("local: 2 CPU workers x 1 thread"). */
     String describe();

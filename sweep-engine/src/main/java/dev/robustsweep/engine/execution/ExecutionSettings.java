@@ -49,11 +49,40 @@ public record ExecutionSettings(String backend, List<String> devices, int worker
         return gpu() ? devices.size() * trialsPerDevice : workers;
     }
 
-    /** Threads each worker gets (resolving 0). */
+    /** Threads each worker gets (resolving 0; on Slurm, the task's cpus_per_task). */
     public int effectiveThreads() {
         if (threadsPerWorker > 0) return threadsPerWorker;
+        if (slurmBackend()) return slurmOrDefaults().cpusPerTask();
         if (gpu()) return 0;
         return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
+    }
+
+    /** The trial's {@code device}: gpu when GPU ids are given, or on Slurm when tasks get GPUs. */
+    public String trialDevice() {
+        if (slurmBackend()) return slurmOrDefaults().gpus() > 0 ? "gpu" : "cpu";
+        return gpu() ? "gpu" : "cpu";
+    }
+
+    private boolean slurmBackend() {
+        return "slurm".equals(backend);
+    }
+
+    /** The validated execution.slurm block (its defaults when absent). */
+    public SlurmSettings slurmSettings() {
+        return SlurmSettings.fromJson(slurm, "execution.slurm");
+    }
+
+    /** For derived values while a grid is still being checked: an invalid block is reported by {@link #fromGrid}, not here. */
+    private SlurmSettings slurmOrDefaults() {
+        try {
+            return slurmSettings();
+        } catch (InvalidSlurmSettingsException e) {
+            return SlurmSettings.defaults();
+        }
+    }
+
+    public ExecutionSettings withBackend(String b) {
+        return new ExecutionSettings(b, devices, workers, trialsPerDevice, threadsPerWorker, maxRetries, timeout, javaOpts, slurm);
     }
 
     public ExecutionSettings withWorkers(int w) {

@@ -2,7 +2,6 @@ package dev.robustsweep.engine.execution;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +37,7 @@ public final class LocalBackend implements ExecutionBackend {
         final WorkerSlot slot;
         final Process process;
         final long startNanos;
-        long logOffset;
-        final StringBuilder partial = new StringBuilder();
-        String lastOutput;
+        final WorkerLogTail tail;
         boolean timedOut;
         boolean cancelled;
 
@@ -49,7 +46,7 @@ public final class LocalBackend implements ExecutionBackend {
             this.slot = slot;
             this.process = process;
             this.startNanos = System.nanoTime();
-            this.logOffset = logOffset;
+            this.tail = new WorkerLogTail(launch.log(), logOffset);
         }
 
         double seconds() {
@@ -119,7 +116,7 @@ public final class LocalBackend implements ExecutionBackend {
         pending.clear();
         for (var it = running.values().iterator(); it.hasNext(); ) {
             Running r = it.next();
-            WorkerProgress last = follow(r);
+            WorkerProgress last = r.tail.read();
             if (last != null) out.add(new TrialEvent.Progress(r.launch.trialId(), last));
             if (r.process.isAlive()) {
                 if (!r.timedOut && r.seconds() > r.launch.timeout().toMillis() / 1000.0) {
@@ -128,41 +125,15 @@ public final class LocalBackend implements ExecutionBackend {
                 }
                 continue;
             }
-            follow(r);
+            r.tail.read();
             int code = r.process.exitValue();
             String reason = r.timedOut ? "timed out after " + DurationText.format(r.launch.timeout())
                     : r.cancelled ? "cancelled" : exitReason(code);
-            out.add(new TrialEvent.Finished(r.launch.trialId(), r.launch.attempt(), code, r.timedOut, reason, r.lastOutput, r.seconds(), r.slot.label()));
+            out.add(new TrialEvent.Finished(r.launch.trialId(), r.launch.attempt(), code, r.timedOut, reason, r.tail.lastOutput(), r.seconds(), r.slot.label()));
             free.addLast(r.slot);
             it.remove();
         }
         return out;
-    }
-
-    /** Reads the log's new lines; keeps the last ordinary line; returns the last progress line, if any. */
-    private WorkerProgress follow(Running r) {
-        Path log = r.launch.log();
-        WorkerProgress last = null;
-        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-            long len = f.length();
-            if (len <= r.logOffset) return null;
-            byte[] buf = new byte[(int) Math.min(len - r.logOffset, 1 << 20)];
-            f.seek(r.logOffset);
-            f.readFully(buf);
-            r.logOffset += buf.length;
-            r.partial.append(new String(buf, StandardCharsets.UTF_8));
-            int nl;
-            while ((nl = r.partial.indexOf("\n")) >= 0) {
-                String line = r.partial.substring(0, nl).stripTrailing();
-                r.partial.delete(0, nl + 1);
-                WorkerProgress p = WorkerProgress.parse(line);
-                if (p != null) last = p;
-                else if (!line.isBlank() && !line.startsWith("@")) r.lastOutput = line.length() > 300 ? line.substring(0, 300) + "..." : line;
-            }
-        } catch (IOException e) {
-            return last;
-        }
-        return last;
     }
 
     /** How an exit code reads: 137 is "killed by SIGKILL", 134 "crashed (SIGABRT)". */

@@ -55,6 +55,11 @@ public final class WorkerCommand {
         return new WorkerCommand(cmd, env);
     }
 
+    /** The argv before {@code --trial FILE --out DIR}. */
+    public List<String> prefix() {
+        return prefix;
+    }
+
     public List<String> command(TrialLaunch launch) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add("--trial");

@@ -72,8 +72,18 @@ public final class SweepRunner {
                 queue.add(t);
             }
         }
+        // attempts still running from an earlier session (Slurm jobs) are followed, not started again
+        Map<String, Integer> followed = backend.reattach(java.util.List.copyOf(queue));
+        for (var it = queue.iterator(); it.hasNext(); ) {
+            TrialConfig t = it.next();
+            Integer attempt = followed.get(t.trialId);
+            if (attempt == null) continue;
+            it.remove();
+            attempts.put(t.trialId, attempt);
+            inFlight.put(t.trialId, t);
+        }
         printer.begin("sweep " + store.name() + " in " + store.dir() + " (" + backend.describe() + ", max_retries " + exec.maxRetries()
-                + ", timeout " + dev.robustsweep.engine.execution.DurationText.format(exec.timeout()) + ")", store.trials().size(), alreadyDone, queue.size());
+                + ", timeout " + dev.robustsweep.engine.execution.DurationText.format(exec.timeout()) + ")", store.trials().size(), alreadyDone, queue.size() + inFlight.size());
         while (!stopping.get() && (!queue.isEmpty() || !inFlight.isEmpty())) {
             while (!stopping.get() && inFlight.size() < backend.capacity() && !queue.isEmpty()) {
                 TrialConfig t = queue.poll();
@@ -105,7 +115,7 @@ public final class SweepRunner {
         Path dir = store.trialDir(t.trialId);
         JsonNode stale = store.readResult(t.trialId);
         if (stale != null) store.discardResult(t.trialId); // a failed attempt's result, never a done one (those are not queued)
-        t.device = exec.gpu() ? "gpu" : "cpu";
+        t.device = exec.trialDevice();
         t.threads = exec.effectiveThreads();
         Path file = store.prepareTrial(t);
         AttemptLog.start(dir, attempt, "-");
