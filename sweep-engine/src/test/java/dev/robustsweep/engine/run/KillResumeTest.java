@@ -86,7 +86,9 @@ class KillResumeTest {
             long attempts = log.lines().filter(l -> l.startsWith("@attempt ")).count();
             assertTrue(starts >= 1 && starts <= attempts, id + ": " + starts + " starts in " + attempts + " attempts");
         }
-        assertTrue(Files.readString(output).contains("Robustness, sweep killme"), Files.readString(output));
+        // the sweep ends with the reports module's summary and files
+        assertTrue(Files.readString(output).contains("RobustSweep report: 12 trials"), Files.readString(output));
+        assertTrue(Files.isRegularFile(run.resolve("report").resolve("report.html")));
     }
 
     /** Trials done before a kill keep their exact result and are never started again. */
