@@ -70,7 +70,8 @@ public final class AdaLoraAdapter implements Adapter {
         // Q scaled row-wise by lambda: (A * E) [r, n_in]
         NDArray ae = a.array().mul(e.array().reshape(-1, 1));
         NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), ae, null, ctx);
-        return y.add(Linear.linear(h, b.array(), null, ctx).mul(Scalars.of(x, scale)));
+        // the scale multiplies the small P [n_out, r], not the [batch, seq, n_out] output
+        return y.add(Linear.linear(h, b.array().mul(Scalars.of(b.array(), scale)), null, ctx));
     }
 
     @Override

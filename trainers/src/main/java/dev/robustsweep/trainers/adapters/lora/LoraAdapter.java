@@ -64,7 +64,8 @@ public class LoraAdapter implements Adapter {
     /** scaling * B A dropout(x): the low-rank path, x [..., n_in] -> [..., n_out]. */
     protected NDArray delta(NDArray x, ForwardContext ctx) {
         NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), a.array(), null, ctx);
-        return Linear.linear(h, b.array(), null, ctx).mul(Scalars.of(x, scaling));
+        // scaling multiplies the small B [n_out, r], not the [batch, seq, n_out] output
+        return Linear.linear(h, b.array().mul(Scalars.of(b.array(), scaling)), null, ctx);
     }
 
     @Override

@@ -78,7 +78,8 @@ public final class MonteCLoraAdapter extends LoraAdapter {
         NDArray y = Linear.linear(x, base.weight().array(), base.bias() == null ? null : base.bias().array(), ctx);
         NDArray down = ctx.training() ? stochasticA() : a.array();
         NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), down, null, ctx);
-        return y.add(Linear.linear(h, b.array(), null, ctx).mul(Scalars.of(x, scaling)));
+        // scaling multiplies the small B [n_out, r], not the [batch, seq, n_out] output
+        return y.add(Linear.linear(h, b.array().mul(Scalars.of(b.array(), scaling)), null, ctx));
     }
 
     /** One draw of A_used = A + epsilon W (Algorithm 1 steps 1-4); records T and pi for the step's losses. */
