@@ -13,6 +13,8 @@ public final class Linear {
     private final Parameter weight;
     private final Parameter bias;
     private Adapter adapter;
+    /** While evaluating: the adapter folded into a weight copy, so evaluation runs one plain linear. */
+    private NDArray evaluationWeight;
 
     /** @param name module name, e.g. "encoder.layer.0.attention.self.query" */
     public Linear(String name, Parameter weight, Parameter bias) {
@@ -33,10 +35,27 @@ public final class Linear {
     }
 
     public NDArray forward(NDArray x, ForwardContext ctx) {
+        NDArray b = bias == null ? null : bias.array();
+        if (!ctx.training() && evaluationWeight != null) {
+            return linear(x, evaluationWeight, b, ctx);
+        }
         if (adapter != null) {
             return adapter.forward(x, this, ctx);
         }
-        return linear(x, weight.array(), bias == null ? null : bias.array(), ctx);
+        return linear(x, weight.array(), b, ctx);
+    }
+
+    /**
+     * Before an evaluation: folds the adapter into a copy of W0 (its exact merge), so every method
+     * evaluates at the cost of a plain linear; W0 and the adapter are left as they are. The copy
+     * belongs to the caller's NDScope; {@link #endEvaluation()} forgets it.
+     */
+    public void beginEvaluation() {
+        if (adapter != null) evaluationWeight = adapter.mergedWeight(weight.array());
+    }
+
+    public void endEvaluation() {
+        evaluationWeight = null;
     }
 
     /** Folds the adapter into W0 and removes it (evaluation and export run a plain linear). */

@@ -71,6 +71,19 @@ public final class SequenceClassifier {
         return out;
     }
 
+    /** Evaluation with every adapter folded into a weight copy (see {@link Linear#beginEvaluation()}). */
+    public void beginEvaluation() {
+        for (EncoderLayer layer : encoder.layers) {
+            for (Linear l : layer.targetLinears().values()) l.beginEvaluation();
+        }
+    }
+
+    public void endEvaluation() {
+        for (EncoderLayer layer : encoder.layers) {
+            for (Linear l : layer.targetLinears().values()) l.endEvaluation();
+        }
+    }
+
     /** Merges every adapter into its base weight (evaluation/export as a plain model). */
     public void mergeAdapters() {
         for (EncoderLayer layer : encoder.layers) {

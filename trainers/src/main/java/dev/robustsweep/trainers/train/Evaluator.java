@@ -32,6 +32,19 @@ public final class Evaluator {
         order.sort(Comparator.comparingInt(i -> examples.get(i).ids().length));
         float[] logProbs = new float[examples.size() * numLabels];
         int[] gold = new int[examples.size()];
+        try (NDScope evaluation = new NDScope()) {
+            evaluation.suppressNotUsedWarning();
+            // adapters folded into weight copies: every method evaluates as one plain linear per module
+            model.beginEvaluation();
+            scoreBatches(model, examples, order, logProbs, gold, manager, ctx);
+        } finally {
+            model.endEvaluation();
+        }
+        return ClassificationMetrics.compute(logProbs, gold, numLabels);
+    }
+
+    private void scoreBatches(SequenceClassifier model, List<TokenizedExample> examples, List<Integer> order,
+                              float[] logProbs, int[] gold, NDManager manager, ForwardContext ctx) {
         for (int start = 0; start < order.size(); start += batchSize) {
             List<Integer> idx = order.subList(start, Math.min(order.size(), start + batchSize));
             List<TokenizedExample> batch = new ArrayList<>();
@@ -45,6 +58,5 @@ public final class Evaluator {
                 }
             }
         }
-        return ClassificationMetrics.compute(logProbs, gold, numLabels);
     }
 }

@@ -245,9 +245,13 @@ public final class TrainingBenchmark {
             }
         }
 
+        /** One evaluation batch as the Evaluator runs it (adapters folded into weight copies first). */
         private void evaluate() {
             try (NDScope ignored = new NDScope()) {
+                model.beginEvaluation();
                 model.forward(batcher.input(batches.get(0), manager), ForwardContext.EVAL).toFloatArray();
+            } finally {
+                model.endEvaluation();
             }
         }
 
