@@ -20,6 +20,23 @@ public final class TargetLinears {
         return out;
     }
 
+    /**
+     * Installs one adapter per target linear (made by {@code factory}, in the fixed order of
+     * {@link #of}), makes its parameters trainable, and trains the head; returns the adapters.
+     */
+    public static <A extends Adapter> List<A> install(SequenceClassifier model, List<String> targetModules,
+                                                      java.util.function.Function<Linear, A> factory) {
+        List<A> adapters = new ArrayList<>();
+        for (Linear linear : of(model, targetModules)) {
+            A adapter = factory.apply(linear);
+            linear.setAdapter(adapter);
+            for (Parameter p : adapter.parameters()) p.setTrainable(true);
+            adapters.add(adapter);
+        }
+        trainHead(model);
+        return adapters;
+    }
+
     /** The classification head always trains. */
     public static void trainHead(SequenceClassifier model) {
         model.classifier().weight().setTrainable(true);

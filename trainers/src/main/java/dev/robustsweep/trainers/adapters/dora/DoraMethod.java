@@ -3,8 +3,6 @@ package dev.robustsweep.trainers.adapters.dora;
 import ai.djl.ndarray.NDManager;
 import dev.robustsweep.trainers.adapters.AdaptationMethod;
 import dev.robustsweep.trainers.adapters.TargetLinears;
-import dev.robustsweep.trainers.model.Linear;
-import dev.robustsweep.trainers.model.Parameter;
 import dev.robustsweep.trainers.model.SequenceClassifier;
 import dev.robustsweep.trainers.trial.LoraSettings;
 import java.util.SplittableRandom;
@@ -30,12 +28,7 @@ public final class DoraMethod implements AdaptationMethod {
     public void apply(SequenceClassifier model) {
         // same stream as LoRA: with the same seed DoRA's A equals LoRA's A
         SplittableRandom rng = new SplittableRandom(seed ^ 0x4C6F5241L);
-        for (Linear linear : TargetLinears.of(model, settings.targetModules)) {
-            DoraAdapter adapter = DoraAdapter.create(linear, settings.r, settings.loraAlpha, settings.useRslora,
-                    settings.loraDropout, manager, rng);
-            linear.setAdapter(adapter);
-            for (Parameter p : adapter.parameters()) p.setTrainable(true);
-        }
-        TargetLinears.trainHead(model);
+        TargetLinears.install(model, settings.targetModules, linear -> DoraAdapter.create(linear, settings.r,
+                settings.loraAlpha, settings.useRslora, settings.loraDropout, manager, rng));
     }
 }
