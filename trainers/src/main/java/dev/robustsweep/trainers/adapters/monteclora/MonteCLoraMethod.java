@@ -11,7 +11,7 @@ import dev.robustsweep.trainers.adapters.TargetLinears;
 import dev.robustsweep.trainers.adapters.lora.LoraAdapter;
 import dev.robustsweep.trainers.model.Linear;
 import dev.robustsweep.trainers.model.Parameter;
-import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.trial.LoraSettings;
 import dev.robustsweep.trainers.trial.MonteCLoraSettings;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public final class MonteCLoraMethod implements AdaptationMethod {
     }
 
     @Override
-    public void apply(SequenceClassifier model) {
+    public void apply(AdaptableModel model) {
         int r = lora.r;
         int n = settings.mixtures;
         nu = settings.wishartDof != null ? settings.wishartDof : r;
@@ -91,7 +91,7 @@ public final class MonteCLoraMethod implements AdaptationMethod {
 
     /** Post-hoc schedule: the first ceil(epochs / 2) epochs train A, B; the rest V and alpha (mu frozen). */
     @Override
-    public void onEpochStart(int epoch, int epochs, SequenceClassifier model) {
+    public void onEpochStart(int epoch, int epochs, AdaptableModel model) {
         if (epoch != this.epoch) closeEpoch();
         this.epoch = epoch;
         if (!"posthoc".equals(settings.schedule)) return;
