@@ -33,7 +33,7 @@ public final class TrialSchema {
     /** Trial keys the engine fills in itself (or takes from tasks / methods / execution). */
     public static final Set<String> ENGINE_KEYS = Set.of("trial_id", "sweep", "task", "method", "method_name", "grid_point", "device", "threads");
     /** Blocks whose keys may be used alone as a shorthand. */
-    private static final Set<String> SHORTHAND_BLOCKS = Set.of("lora", "adalora", "monteclora", "adapter");
+    private static final Set<String> SHORTHAND_BLOCKS = Set.of("lora", "adalora", "monteclora");
 
     private static final TrialSchema INSTANCE = new TrialSchema();
 
