@@ -120,7 +120,7 @@ public final class MonteCLoraMethod implements AdaptationMethod {
             adapter.logScale().setTrainable(!meanPhase);
             adapter.logConcentration().setTrainable(!meanPhase);
         }
-        for (Parameter p : model.head().classifierParameters()) p.setTrainable(meanPhase);
+        for (Parameter p : model.alwaysTrainedParameters()) p.setTrainable(meanPhase);
     }
 
     @Override
