@@ -58,6 +58,7 @@ public final class GridValidator {
         GridResources resources = sweep == null ? null : GridResources.check(sweep, errors);
         TrialExpander.Expansion expansion = sweep == null ? null : TrialExpander.expand(sweep);
         if (expansion != null) errors.addAll(expansion.errors());
+        if (expansion != null && resources != null) errors.addAll(resources.sequenceLengthProblems(sweep, expansion.trials()));
         if (!errors.isEmpty()) throw new GridException(dedupe(errors));
         return new ValidatedGrid(sweep, expansion.trials(), resources);
     }

@@ -33,6 +33,11 @@ public final class EncoderConfig {
         return isRoberta() ? padTokenId + 1 : 0;
     }
 
+    /** The longest input the position embeddings cover: max_position_embeddings less RoBERTa's offset. */
+    public int maxSequenceLength() {
+        return maxPositionEmbeddings - firstPositionId();
+    }
+
     /** Checks the shapes make sense; returns an error or null. */
     public String check() {
         if (!"bert".equals(modelType) && !"roberta".equals(modelType)) {
