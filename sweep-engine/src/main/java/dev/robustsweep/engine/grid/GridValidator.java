@@ -228,8 +228,8 @@ public final class GridValidator {
                 if (!ok) continue;
                 try {
                     spec = TrialFiles.JSON.treeToValue(t, TaskSpec.class);
-                } catch (Exception e) {
-                    errors.add(grid.error(p, "not a task definition: " + firstLine(e.getMessage())));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    errors.add(grid.error(p, "not a task definition: " + dev.robustsweep.trainers.trial.JsonProblem.describe(e)));
                     continue;
                 }
             } else {
@@ -432,7 +432,4 @@ public final class GridValidator {
         return baseDir.resolve(v).normalize().toString();
     }
 
-    private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
-    }
 }

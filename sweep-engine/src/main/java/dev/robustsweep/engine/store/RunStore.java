@@ -88,17 +88,33 @@ public final class RunStore {
             throw new NotARunFolderException(dir + ": not a run folder (expected " + SWEEP + " and " + TRIALS + "; run folders are made by 'robustsweep run GRID')");
         }
         try {
-            ObjectNode s = (ObjectNode) COMPACT.readTree(dir.resolve(SWEEP).toFile());
+            JsonNode sweepNode;
+            try {
+                sweepNode = COMPACT.readTree(dir.resolve(SWEEP).toFile());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new NotARunFolderException(dir.resolve(SWEEP) + ": damaged (not valid JSON: " + e.getOriginalMessage() + ")");
+            }
+            if (!(sweepNode instanceof ObjectNode s) || !s.path("name").isTextual()) {
+                throw new NotARunFolderException(dir.resolve(SWEEP) + ": damaged (expected an object with the sweep's name, trials and execution settings)");
+            }
             List<TrialConfig> trials = new ArrayList<>();
             int line = 0;
             for (String text : Files.readAllLines(dir.resolve(TRIALS), StandardCharsets.UTF_8)) {
                 line++;
                 if (text.isBlank()) continue;
                 try {
-                    trials.add(TrialFiles.JSON.readValue(text, TrialConfig.class));
-                } catch (IOException e) {
-                    throw new NotARunFolderException(dir.resolve(TRIALS) + ":" + line + ": not a trial: " + e.getMessage().lines().findFirst().orElse(""));
+                    TrialConfig t = TrialFiles.JSON.readValue(text, TrialConfig.class);
+                    List<String> problems = t.validate();
+                    if (!problems.isEmpty()) throw new NotARunFolderException(dir.resolve(TRIALS) + ":" + line + ": not a valid trial (damaged run folder?): " + problems.get(0));
+                    trials.add(t);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new NotARunFolderException(dir.resolve(TRIALS) + ":" + line + ": not a trial (damaged run folder?): " + dev.robustsweep.trainers.trial.JsonProblem.describe(e));
                 }
+            }
+            int expected = s.path("trials").asInt(-1);
+            if (expected != trials.size()) {
+                throw new NotARunFolderException(dir.resolve(TRIALS) + ": holds " + trials.size() + " trials, but " + SWEEP + " says " + expected
+                        + " (damaged run folder: move it aside and start again with 'robustsweep run GRID'; the results under its trials/ stay readable by 'robustsweep report')");
             }
             return new RunStore(dir, s, List.copyOf(trials));
         } catch (IOException e) {

@@ -36,25 +36,34 @@ public final class Utf8Text {
         return decode(file, bytes).lines().toList();
     }
 
-    static String decode(Path file, byte[] bytes) {
+    /** Why {@code bytes} are not UTF-8 text, and on which 1-based line. */
+    public record Problem(int line, String message) {}
+
+    /** The first reason the bytes are not UTF-8 text (UTF-16, binary, invalid bytes), or null when they are. */
+    public static Problem problem(byte[] bytes) {
         if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF) || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
-            throw new DataFormatException(file, 1, "UTF-16 text (byte-order mark " + String.format("%02X %02X", bytes[0], bytes[1])
+            return new Problem(1, "UTF-16 text (byte-order mark " + String.format("%02X %02X", bytes[0], bytes[1])
                     + "); expected UTF-8: convert it, e.g. iconv -f UTF-16 -t UTF-8");
         }
         for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == 0) throw new DataFormatException(file, lineOf(bytes, i), "binary data (a NUL byte at offset " + i + "); expected UTF-8 text");
+            if (bytes[i] == 0) return new Problem(lineOf(bytes, i), "binary data (a NUL byte at offset " + i + "); expected UTF-8 text");
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
-        CoderResult r = decoder.decode(in, out, true);
+        CoderResult r = decoder.decode(in, CharBuffer.allocate(bytes.length + 1), true);
         if (r.isError()) {
-            throw new DataFormatException(file, lineOf(bytes, in.position()), String.format("not UTF-8 text (byte 0x%02X at offset %d); expected a UTF-8 file",
+            return new Problem(lineOf(bytes, in.position()), String.format("not UTF-8 text (byte 0x%02X at offset %d); expected a UTF-8 file",
                     bytes[in.position()] & 0xFF, in.position()));
         }
-        decoder.flush(out);
-        return out.flip().toString();
+        return null;
+    }
+
+    /** The bytes as text; throws {@link DataFormatException} naming file and line when they are not UTF-8. */
+    public static String decode(Path file, byte[] bytes) {
+        Problem p = problem(bytes);
+        if (p != null) throw new DataFormatException(file, p.line(), p.message());
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static int lineOf(byte[] bytes, int offset) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -30,12 +29,9 @@ public final class TrialFiles {
             trial = JSON.readValue(file.toFile(), TrialConfig.class);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new InvalidTrialException(file + ": trial file not found");
-        } catch (UnrecognizedPropertyException e) {
-            throw new InvalidTrialException(file + ": line " + e.getLocation().getLineNr() + ": unknown key '"
-                    + e.getPropertyName() + "' at " + e.getPathReference());
         } catch (JsonProcessingException e) {
             throw new InvalidTrialException(file + ": line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
-                    + ": " + e.getOriginalMessage());
+                    + ": " + JsonProblem.describe(e));
         } catch (IOException e) {
             throw new InvalidTrialException(file + ": cannot read: " + e.getMessage());
         }
