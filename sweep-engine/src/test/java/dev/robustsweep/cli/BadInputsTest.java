@@ -125,7 +125,7 @@ class BadInputsTest {
             c.add(Arguments.of(2, cmd + " sweep.json not an object", List.of(cmd, runs + "/array-sweep"), "sweep.json: damaged"));
             c.add(Arguments.of(2, cmd + " truncated trials.jsonl", List.of(cmd, runs + "/truncated-trials"), "trials.jsonl:2"));
             c.add(Arguments.of(2, cmd + " empty trials.jsonl", List.of(cmd, runs + "/empty-trials"), "holds 0 trials"));
-            c.add(Arguments.of(2, cmd + " foreign trials.jsonl", List.of(cmd, runs + "/foreign-trials"), "colour: unknown key"));
+            c.add(Arguments.of(2, cmd + " foreign trials.jsonl", List.of(cmd, runs + "/foreign-trials"), "unknown key 'colour'"));
         }
         c.add(Arguments.of(2, "resume zero workers", List.of("resume", run.toString(), "--workers", "0"), "--workers"));
         c.add(Arguments.of(2, "resume GPU this machine lacks", List.of("resume", run.toString(), "--devices", "97"), "GPU 97 does not exist"));
@@ -144,7 +144,7 @@ class BadInputsTest {
         // train
         c.add(Arguments.of(2, "train missing trial", List.of("train", "--trial", p("nope.json"), "--out", p("o1")), "nope.json"));
         c.add(Arguments.of(2, "train trial is a list", List.of("train", "--trial", p("array-trial.json"), "--out", p("o2")), "expected an object"));
-        c.add(Arguments.of(2, "train unknown key", List.of("train", "--trial", p("unknown-key-trial.json"), "--out", p("o3")), "learning_rat: unknown key"));
+        c.add(Arguments.of(2, "train unknown key", List.of("train", "--trial", p("unknown-key-trial.json"), "--out", p("o3")), "unknown key 'learning_rat' (did you mean 'learning_rate'?)"));
         c.add(Arguments.of(2, "train task is a list", List.of("train", "--trial", p("task-array-trial.json"), "--out", p("o4")), "task: expected an object"));
         c.add(Arguments.of(2, "train binary trial", List.of("train", "--trial", p("binary.bin"), "--out", p("o5")), "binary.bin"));
         c.add(Arguments.of(2, "train out is a file", List.of("train", "--trial", p("ok-trial.json"), "--out", p("a-file")), "exists and is not a folder"));

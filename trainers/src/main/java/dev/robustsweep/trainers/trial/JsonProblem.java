@@ -26,7 +26,9 @@ public final class JsonProblem {
         if (e instanceof UnrecognizedPropertyException u) {
             List<String> known = u.getKnownPropertyIds() == null ? List.of()
                     : new TreeSet<>(u.getKnownPropertyIds().stream().map(String::valueOf).toList()).stream().toList();
-            return where + "unknown key" + (known.isEmpty() ? "" : ", expected one of " + known);
+            String closest = closest(u.getPropertyName(), known);
+            return "unknown key '" + path + "'" + (closest != null ? " (did you mean '" + closest + "'?)"
+                    : known.isEmpty() || known.size() > 12 ? " (keys: docs/schemas.md)" : ", expected one of " + known);
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             return where + "expected " + expected(m.getTargetType()) + found(m);
@@ -35,6 +37,36 @@ public final class JsonProblem {
         // Jackson names Java types in backquotes: drop them
         msg = msg.replaceAll("`[\\w.$]+\\.([\\w$]+)`", "$1").lines().findFirst().orElse("");
         return where + msg;
+    }
+
+    /** The known key nearest to {@code key} by edit distance (at most 3 edits), or null. */
+    static String closest(String key, List<String> known) {
+        String best = null;
+        int bestDistance = 4;
+        for (String k : known) {
+            int d = distance(key, k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     static String path(List<JsonMappingException.Reference> refs) {
