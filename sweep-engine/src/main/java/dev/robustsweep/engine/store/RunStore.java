@@ -104,8 +104,9 @@ public final class RunStore {
                 if (text.isBlank()) continue;
                 try {
                     TrialConfig t = TrialFiles.JSON.readValue(text, TrialConfig.class);
-                    List<String> problems = t.validate();
-                    if (!problems.isEmpty()) throw new NotARunFolderException(dir.resolve(TRIALS) + ":" + line + ": not a valid trial (damaged run folder?): " + problems.get(0));
+                    if (t.trialId == null || t.trialId.isBlank() || t.task == null || t.task.name == null || t.method == null) {
+                        throw new NotARunFolderException(dir.resolve(TRIALS) + ":" + line + ": not a trial (damaged run folder?): trial_id, task and method are required");
+                    }
                     trials.add(t);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new NotARunFolderException(dir.resolve(TRIALS) + ":" + line + ": not a trial (damaged run folder?): " + dev.robustsweep.trainers.trial.JsonProblem.describe(e));

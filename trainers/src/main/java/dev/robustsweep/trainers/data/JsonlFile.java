@@ -38,6 +38,8 @@ public final class JsonlFile {
     public static String text(Path file, Row row, String key) {
         JsonNode v = row.object().get(key);
         if (v == null || v.isNull()) throw new DataFormatException(file, row.line(), "missing field '" + key + "'");
+        // a list or object has no text: asText() would silently give "" (an empty sentence)
+        if (!v.isValueNode()) throw new DataFormatException(file, row.line(), "field '" + key + "' must be a string, number or boolean, found " + (v.isArray() ? "a list" : "an object"));
         return v.asText();
     }
 }

@@ -220,4 +220,15 @@ class TaskLoaderTest {
         e = assertThrows(DataFormatException.class, () -> TaskLoader.load(b, dir));
         assertTrue(e.getMessage().startsWith(binary + ":2: binary data (a NUL byte at offset 3)"), e.getMessage());
     }
+
+    @Test
+    void aJsonlTextFieldThatIsAListIsAnErrorNotAnEmptySentence() throws IOException {
+        Path f = dir.resolve("list.jsonl");
+        Files.writeString(f, "{\"question\": \"q\", \"passage\": \"p\", \"label\": true}\n{\"question\": [\"a\", \"b\"], \"passage\": \"p\", \"label\": false}\n");
+        TaskSpec s = spec("boolq");
+        s.train = f.toString();
+        s.dev = f.toString();
+        DataFormatException e = assertThrows(DataFormatException.class, () -> TaskLoader.load(s, dir));
+        assertEquals(f + ":2: field 'question' must be a string, number or boolean, found a list", e.getMessage());
+    }
 }
