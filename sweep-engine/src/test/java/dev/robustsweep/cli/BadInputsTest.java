@@ -157,6 +157,13 @@ class BadInputsTest {
         c.add(Arguments.of(2, "encode output is a folder", List.of("model", "encode", "--model", model.toString(), "--input", p("good.jsonl"), "--output", p("empty-dir")), "empty-dir"));
         c.add(Arguments.of(2, "encode output folder missing", List.of("model", "encode", "--model", model.toString(), "--input", p("good.jsonl"), "--output", p("no/such/dir/out.jsonl")), "no/such/dir"));
         c.add(Arguments.of(2, "encode zero length", List.of("model", "encode", "--model", model.toString(), "--input", p("good.jsonl"), "--output", p("e5.jsonl"), "--max-length", "0"), "--max-length"));
+        c.add(Arguments.of(2, "decoder encode binary input", List.of("model", "encode", "--model", "tiny-llama", "--input", p("binary.bin"), "--output", p("e6.jsonl")), "binary.bin"));
+        c.add(Arguments.of(2, "decoder encode output folder missing", List.of("model", "encode", "--model", "tiny-llama", "--input", p("good.jsonl"), "--output", p("no/such/dir/out.jsonl")), "no/such/dir"));
+        // model generate
+        c.add(Arguments.of(2, "generate missing model", List.of("model", "generate", "--model", p("no-model"), "--prompt", "hi"), "no-model"));
+        c.add(Arguments.of(2, "generate encoder folder", List.of("model", "generate", "--model", model.toString(), "--prompt", "hi"), model.toString()));
+        c.add(Arguments.of(2, "generate zero tokens", List.of("model", "generate", "--prompt", "hi", "--max-new-tokens", "0"), "--max-new-tokens"));
+        c.add(Arguments.of(2, "generate without prompt", List.of("model", "generate"), "--prompt"));
         c.add(Arguments.of(2, "unknown subcommand", List.of("runn", goodGrid.toString()), "runn"));
         return c.stream();
     }

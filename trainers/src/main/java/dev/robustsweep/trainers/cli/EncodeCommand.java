@@ -64,6 +64,15 @@ public final class EncodeCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         // every input checked before the engine starts
         if (maxLength < 8) return refuse("--max-length: expected an integer >= 8, found " + maxLength);
+        if (!Files.isRegularFile(input)) return refuse(input + ": input file not found");
+        if (Files.isDirectory(output)) return refuse("--output " + output + ": is a folder, expected a file name");
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) return refuse("--output " + output + ": folder " + parent + " does not exist");
+        try {
+            Utf8Text.lines(input); // a binary or non-UTF-8 input is named before any model loads
+        } catch (DataFormatException e) {
+            return refuse(e.getMessage());
+        }
         ModelFolder folder;
         try {
             Path resolved = TinyLlama.resolve(model);
@@ -75,10 +84,6 @@ public final class EncodeCommand implements Callable<Integer> {
         if (maxLength > folder.config().maxSequenceLength()) {
             return refuse("--max-length: " + maxLength + " exceeds the model's " + folder.config().maxSequenceLength() + " positions");
         }
-        if (!Files.isRegularFile(input)) return refuse(input + ": input file not found");
-        if (Files.isDirectory(output)) return refuse("--output " + output + ": is a folder, expected a file name");
-        Path parent = output.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) return refuse("--output " + output + ": folder " + parent + " does not exist");
         List<String> lines;
         try {
             lines = Utf8Text.lines(input);
