@@ -450,7 +450,8 @@ class Reference:
             info["rank_pattern"] = self.rank_pattern
         (self.case / "reference.json").write_text(json.dumps(info, indent=1))
         worst = (out["logits/merged"] - out["logits/unmerged"]).abs().max() / out["logits/unmerged"].abs().max()
-        return f"{self.case.name}: loss/1 {out['loss/1'].item():.6f} clip_coef/1 {out['clip_coef/1'].item():.4g} merge self-check {worst.item():.2e}"
+        norms = " ".join(f"{out[f'grad_norm/{s}'].item():.3g}" for s in range(1, spec["steps"] + 1))
+        return f"{self.case.name}: loss/1 {out['loss/1'].item():.6f} gradient norms {norms} merge self-check {worst.item():.2e}"
 
     def java_shape(self, name):
         return (-1,) if name.endswith(".lora_E.weight") else self.P[name].shape

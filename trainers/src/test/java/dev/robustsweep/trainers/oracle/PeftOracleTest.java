@@ -96,7 +96,7 @@ class PeftOracleTest {
         t.seed = 11;
         t.learningRate = 1e-2;
         t.weightDecay = 0.1;
-        t.maxGradNorm = 0.05;
+        t.maxGradNorm = 0.005;
         t.adamEpsilon = 1e-6;
         t.warmupSteps = 0;
         t.warmupRatio = 0;
@@ -146,9 +146,17 @@ class PeftOracleTest {
         System.out.print(PythonTorch.run(script, caseDirs, root, 300));
     }
 
+    /** Removes the exchange folder, unless ROBUSTSWEEP_ORACLE_KEEP=1 (then Java's results are kept there for debugging). */
     @AfterAll
     void cleanUp() throws IOException {
         if (root == null) return;
+        if ("1".equals(System.getenv("ROBUSTSWEEP_ORACLE_KEEP"))) {
+            for (Map.Entry<String, Map<String, Tensor>> e : javaResults.entrySet()) {
+                SafetensorsFile.write(root.resolve(e.getKey()).resolve("java.safetensors"), e.getValue());
+            }
+            System.out.println("oracle exchange folder kept: " + root);
+            return;
+        }
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -75,10 +75,12 @@ public final class MonteCLoraAdapter extends LoraAdapter {
         int r = (int) ab[0].array().getShape().get(0);
         float[] logAlpha = new float[alpha0.length];
         for (int k = 0; k < alpha0.length; k++) logAlpha[k] = (float) Math.log(alpha0[k]);
+        // weight decay as Hugging Face Trainer gives every tensor that is neither a bias nor a LayerNorm weight
+        // (get_decay_parameter_names; the authors' code trains its V and alpha under that Trainer)
         Parameter logScale = new Parameter(base.name() + ".monteclora.wishart_log_scale",
-                manager.zeros(new Shape(r)), false);
+                manager.zeros(new Shape(r)), true);
         Parameter logConcentration = new Parameter(base.name() + ".monteclora.dirichlet_log_concentration",
-                manager.create(logAlpha, new Shape(alpha0.length)), false);
+                manager.create(logAlpha, new Shape(alpha0.length)), true);
         return new MonteCLoraAdapter(ab[0], ab[1], logScale, logConcentration, scaling, dropout, epsilon, sparse, wishart);
     }
 
