@@ -54,12 +54,14 @@ public final class PairedComparisons {
                 }
                 List<Double> a = new ArrayList<>();
                 List<Double> b = new ArrayList<>();
+                // orient so that greater = better (a calibration error's median is better when lower)
+                double sign = new Metric(metric).robustnessHigherIsBetter() ? 1.0 : -1.0;
                 for (String task : tasks) {
                     Double va = value.get(metric + "|" + reference + "|" + task);
                     Double vb = value.get(metric + "|" + other + "|" + task);
                     if (va != null && vb != null) {
-                        a.add(va);
-                        b.add(vb);
+                        a.add(sign * va);
+                        b.add(sign * vb);
                     }
                 }
                 WilcoxonResult w = test.test(toArray(a), toArray(b)); // NaN pairs dropped by the test

@@ -12,7 +12,7 @@ import java.util.List;
  * @param outDir      output folder [null = {@code <run>/report/}, for a CSV {@code <csv dir>/report/}]
  * @param reference   method compared against every other [null = monteclora if present, else the first method]
  * @param alternative Wilcoxon alternative, oriented so that greater = reference better [greater, the paper's claim]
- * @param metrics     scores to report [accuracy, nll: the paper's extrinsic and intrinsic]; f1, mcc on request
+ * @param metrics     scores to report [accuracy, nll: the paper's extrinsic and intrinsic; ece where present]; f1, mcc, brier on request
  * @param zeroMethod  Wilcoxon treatment of zero differences [wilcox]
  * @param testMethod  Wilcoxon p-value method [auto, as scipy]
  * @param continuityCorrection continuity correction of the normal approximation [false, as scipy]
@@ -22,8 +22,8 @@ import java.util.List;
 public record ReportOptions(Path outDir, String reference, Alternative alternative, List<String> metrics,
                             ZeroMethod zeroMethod, WilcoxonMethod testMethod, boolean continuityCorrection,
                             boolean html, boolean metricsExplicit) {
-    /** The paper's two robustness scores. */
-    public static final List<String> DEFAULT_METRICS = List.of("accuracy", "nll");
+    /** The paper's two robustness scores, and ECE (paper Table 7) where the results have it. */
+    public static final List<String> DEFAULT_METRICS = List.of("accuracy", "nll", "ece");
 
     public ReportOptions {
         metrics = List.copyOf(metrics);

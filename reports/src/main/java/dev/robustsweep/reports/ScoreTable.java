@@ -15,9 +15,16 @@ import tech.tablesaw.api.Table;
  * @param corruptFiles  result files skipped because they could not be read
  * @param warnings      one line per skipped file or other problem, naming the file
  * @param hyperparameters names of the numeric grid columns (learning_rate, batch_size, seed, ...) present
+ * @param reliability  reliability-diagram counts of the non-failed trials that have them (run folders only)
  */
 public record ScoreTable(Table table, List<String> metrics, List<LossCurve> curves, int corruptFiles,
-                         List<String> warnings, List<String> hyperparameters) {
+                         List<String> warnings, List<String> hyperparameters, List<ReliabilityCounts> reliability) {
+    /** A table without reliability counts (a tidy CSV has none). */
+    public ScoreTable(Table table, List<String> metrics, List<LossCurve> curves, int corruptFiles,
+                      List<String> warnings, List<String> hyperparameters) {
+        this(table, metrics, curves, corruptFiles, warnings, hyperparameters, List.of());
+    }
+
     public static final String TASK = "task";
     public static final String METHOD = "method";
     public static final String CONFIG = "config";

@@ -91,6 +91,7 @@ public final class ResultFolderReader {
         List<String> grid = List.copyOf(gridNames);
         double[][] gridValues = new double[grid.size()][n];
         List<LossCurve> curves = new ArrayList<>();
+        List<dev.robustsweep.reports.ReliabilityCounts> reliability = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             TrialResult r = results.get(i);
             task[i] = r.task();
@@ -105,6 +106,12 @@ public final class ResultFolderReader {
             for (int m = 0; m < metrics.size(); m++) {
                 Double v = r.metrics().get(metrics.get(m));
                 metricValues[m][i] = failed || v == null || Double.isInfinite(v) ? Double.NaN : v;
+            }
+            double[][] rel = r.reliability();
+            if (!failed && rel != null) {
+                reliability.add(new dev.robustsweep.reports.ReliabilityCounts(r.task(), r.method(),
+                        java.util.Arrays.stream(rel[0]).mapToLong(Math::round).toArray(),
+                        java.util.Arrays.stream(rel[1]).mapToLong(Math::round).toArray(), rel[2]));
             }
             // the first CURVES_PER_GROUP trials of each task and method (in path order) get their curve drawn
             if (curvesKept.merge(r.task() + "\u0000" + r.method(), 1, Integer::sum) <= CURVES_PER_GROUP) {
@@ -125,7 +132,7 @@ public final class ResultFolderReader {
         for (int m = 0; m < metrics.size(); m++) {
             table.addColumns(DoubleColumn.create(metrics.get(m), metricValues[m]));
         }
-        return new ScoreTable(table, metrics, curves, corrupt, List.copyOf(warnings), grid);
+        return new ScoreTable(table, metrics, curves, corrupt, List.copyOf(warnings), grid, List.copyOf(reliability));
     }
 
     /** Second read of a file already parsed once, for its loss curve; null when it is gone or has none. */

@@ -33,6 +33,7 @@ final class ResultJsonParser {
             String method = null;
             Map<String, String> grid = new TreeMap<>(); // sorted: the config key is canonical
             Map<String, Double> metrics = new java.util.HashMap<>();
+            double[][][] reliability = new double[1][][];
             double[][] curve = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -43,7 +44,7 @@ final class ResultJsonParser {
                     case "method" -> method = text(p, value);
                     case "task" -> task = taskName(p, value);
                     case "grid_point" -> readGrid(p, value, grid);
-                    case "metrics" -> readMetrics(p, value, metrics);
+                    case "metrics" -> readMetrics(p, value, metrics, reliability);
                     case "train_loss_curve" -> {
                         if (withCurve) {
                             curve = readCurve(p, value);
@@ -69,7 +70,7 @@ final class ResultJsonParser {
                 numbers.put(e.getKey(), number(e.getValue()));
                 config.append(config.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
             }
-            return new TrialResult(trialId, status, task, method, numbers, config.toString(), metrics, curve);
+            return new TrialResult(trialId, status, task, method, numbers, config.toString(), metrics, curve, reliability[0]);
         }
     }
 
@@ -125,7 +126,8 @@ final class ResultJsonParser {
         }
     }
 
-    private static void readMetrics(JsonParser p, JsonToken t, Map<String, Double> metrics) throws IOException {
+    private static void readMetrics(JsonParser p, JsonToken t, Map<String, Double> metrics, double[][][] reliability)
+            throws IOException {
         if (t == JsonToken.VALUE_NULL) {
             return; // failed trial, or diverged before any evaluation
         }
@@ -139,10 +141,41 @@ final class ResultJsonParser {
                 metrics.put(key, Double.NaN);
             } else if (v == JsonToken.VALUE_STRING && isNonFinite(p.getText())) {
                 metrics.put(key, Double.NaN); // "NaN" / "Infinity" written by a diverged run
+            } else if (key.equals("reliability") && v == JsonToken.START_OBJECT) {
+                reliability[0] = readReliability(p);
             } else {
                 p.skipChildren();
             }
         }
+    }
+
+    /** metrics.reliability {bins, counts, correct, confidence_sum} as {counts, correct, confidence_sum}; null if incomplete. */
+    private static double[][] readReliability(JsonParser p) throws IOException {
+        double[][] out = new double[3][];
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken v = p.nextToken();
+            int slot = switch (key) {
+                case "counts" -> 0;
+                case "correct" -> 1;
+                case "confidence_sum" -> 2;
+                default -> -1;
+            };
+            if (slot < 0 || v != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                continue;
+            }
+            List<Double> values = new ArrayList<>();
+            JsonToken e;
+            while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                values.add(e.isNumeric() ? p.getDoubleValue() : Double.NaN);
+                p.skipChildren();
+            }
+            out[slot] = values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        boolean complete = out[0] != null && out[1] != null && out[2] != null
+                && out[0].length == out[1].length && out[0].length == out[2].length && out[0].length > 0;
+        return complete ? out : null;
     }
 
     private static boolean isNonFinite(String s) {

@@ -24,7 +24,7 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  */
 public final class TidyCsvReader {
     /** Scores recognised without being asked for (docs/schemas.md "metrics"). */
-    public static final Set<String> KNOWN_METRICS = Set.of("accuracy", "nll", "f1", "mcc");
+    public static final Set<String> KNOWN_METRICS = Set.of("accuracy", "nll", "f1", "mcc", "ece", "brier");
 
     private TidyCsvReader() {
     }

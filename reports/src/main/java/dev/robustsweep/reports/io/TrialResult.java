@@ -13,7 +13,12 @@ import java.util.Map;
  * @param config    the grid point without method and task, "key=value,..." sorted by key: the pairing key
  * @param metrics   metric name to value; null / missing values are NaN
  * @param curve     train_loss_curve as {steps, losses}; null when absent
+ * @param reliability metrics.reliability as {counts, correct, confidence_sum}; null when absent
  */
 record TrialResult(String trialId, String status, String task, String method, Map<String, Double> gridPoint, String config,
-                   Map<String, Double> metrics, double[][] curve) {
+                   Map<String, Double> metrics, double[][] curve, double[][] reliability) {
+    TrialResult(String trialId, String status, String task, String method, Map<String, Double> gridPoint, String config,
+                Map<String, Double> metrics, double[][] curve) {
+        this(trialId, status, task, method, gridPoint, config, metrics, curve, null);
+    }
 }

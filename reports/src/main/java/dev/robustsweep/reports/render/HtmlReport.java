@@ -100,6 +100,7 @@ public final class HtmlReport {
         }
         sb.append("</div>\n");
         figure = heatmaps(sb, scores, metrics, tasks, methods, groups, figure);
+        figure = reliability(sb, scores.reliability(), methods, figure);
         lossCurves(sb, scores.curves(), tasks, methods, figure);
         sb.append("<script>").append(RENDER_CHECK).append("</script>\n</body></html>\n");
         return sb.toString();
@@ -170,6 +171,39 @@ public final class HtmlReport {
             }
             sb.append("</div>\n");
         }
+        return figure;
+    }
+
+    /** One reliability diagram per method, its trials' bin counts pooled over tasks and grid points. */
+    private static int reliability(StringBuilder sb, List<dev.robustsweep.reports.ReliabilityCounts> counts,
+                                   List<String> methods, int figure) {
+        if (counts.isEmpty()) {
+            return figure;
+        }
+        sb.append("<h2>Reliability diagrams</h2><p class=\"small\">Per method, all its trials pooled (every task and grid "
+                + "point): bars are the accuracy in each top-label confidence bin, dots the bin's mean confidence, the "
+                + "diagonal is perfect calibration.</p><div class=\"figs\">\n");
+        for (String m : methods) {
+            List<dev.robustsweep.reports.ReliabilityCounts> group = counts.stream().filter(c -> c.method().equals(m)).toList();
+            if (group.isEmpty()) {
+                continue;
+            }
+            int bins = group.get(0).bins();
+            long[] n = new long[bins];
+            long[] correct = new long[bins];
+            double[] conf = new double[bins];
+            int trials = 0;
+            for (dev.robustsweep.reports.ReliabilityCounts r : group) {
+                if (r.bins() == bins) {
+                    dev.robustsweep.reports.ReliabilityCounts.add(n, correct, conf, r);
+                    trials++;
+                }
+            }
+            String colour = Svg.PALETTE[methods.indexOf(m) % Svg.PALETTE.length];
+            figure(sb, "reliability", figure++, ReliabilityFigure.svg(m, n, correct, conf, colour),
+                    "Reliability of " + m + " (" + trials + " trials pooled)");
+        }
+        sb.append("</div>\n");
         return figure;
     }
 

@@ -48,12 +48,13 @@ public record PaperTable(String title, List<String> columns, List<String> method
         }
         String title = switch (kind) {
             case ROBUSTNESS -> (metric.isIntrinsic() ? "Intrinsic robustness (1 / median NLL)"
+                    : metric.isCalibrationError() ? "Calibration (median " + metricName + ", lower is better)"
                     : "Extrinsic robustness (median " + metricName + ")");
-            case BEST -> "Best " + metricName + (metric.isIntrinsic() ? " (lowest)" : " (highest)");
+            case BEST -> "Best " + metricName + (metric.higherIsBetter() ? " (highest)" : " (lowest)");
             case SPREAD -> "Spread of " + metricName + " (max - min)";
         };
         boolean higher = switch (kind) {
-            case ROBUSTNESS -> true;                 // both robustness scores: higher is better
+            case ROBUSTNESS -> metric.robustnessHigherIsBetter(); // robustness scores higher, calibration errors lower
             case BEST -> metric.higherIsBetter();
             case SPREAD -> false;                    // a smaller spread is more robust
         };

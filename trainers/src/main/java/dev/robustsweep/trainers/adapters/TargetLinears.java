@@ -37,10 +37,12 @@ public final class TargetLinears {
         return adapters;
     }
 
-    /** The classification head always trains. */
+    /**
+     * PEFT's modules_to_save for SEQ_CLS: the whole {@code classifier} module trains under every adapter
+     * method (RoBERTa: classifier.dense and classifier.out_proj); BERT's pooler stays frozen.
+     */
     public static void trainHead(SequenceClassifier model) {
-        model.classifier().weight().setTrainable(true);
-        model.classifier().bias().setTrainable(true);
+        for (Parameter p : model.head().classifierParameters()) p.setTrainable(true);
     }
 
     /** Makes every parameter of the model (base and adapters) trainable or frozen. */

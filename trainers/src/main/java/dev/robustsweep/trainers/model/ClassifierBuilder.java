@@ -1,6 +1,5 @@
 package dev.robustsweep.trainers.model;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robustsweep.trainers.weights.ModelFolder;
@@ -12,18 +11,26 @@ import java.util.SplittableRandom;
 
 /**
  * Builds a {@link SequenceClassifier} from a model folder's weights onto an engine manager. Every
- * parameter starts frozen; an {@code AdaptationMethod} decides what trains. The new head is
- * initialised like Hugging Face's (weights ~ N(0, 0.02), bias 0) from the trial's seed.
+ * parameter starts frozen; an {@code AdaptationMethod} decides what trains. The head is Hugging Face's
+ * for the model type ({@link BertHead}, {@link RobertaHead}); BERT's pooler comes from the folder's
+ * {@code pooler.dense.*} when present. New Linear layers are initialised like Hugging Face's
+ * _init_weights (weights ~ N(0, initializer_range), biases 0) from the trial's seed, in module order
+ * (pooler when new, then classifier / classifier.dense, classifier.out_proj).
  */
 public final class ClassifierBuilder {
     private final ModelFolder folder;
     private final NDManager manager;
     private int numLabels = 2;
-    private String pooling = "cls";
+    private String pooling = CLS;
     private Double hiddenDropout;
     private Double attentionDropout;
     private Double classifierDropout;
     private long seed = 42;
+
+    /** Hugging Face's head of the model type (BERT: [CLS] through the pooler; RoBERTa: first token). */
+    public static final String CLS = "cls";
+    /** RobustSweep extension: the masked mean of the last hidden state replaces the first token / pooler output. */
+    public static final String MEAN = "mean";
 
     public ClassifierBuilder(ModelFolder folder, NDManager manager) {
         this.folder = folder;
@@ -35,8 +42,9 @@ public final class ClassifierBuilder {
         return this;
     }
 
+    /** "cls" (Hugging Face's head, the default; null means it too) or "mean" (extension). */
     public ClassifierBuilder optPooling(String pooling) {
-        this.pooling = pooling;
+        this.pooling = pooling == null ? CLS : pooling;
         return this;
     }
 
@@ -57,7 +65,8 @@ public final class ClassifierBuilder {
         EncoderConfig c = folder.config();
         double hidden = hiddenDropout != null ? hiddenDropout : c.hiddenDropoutProb;
         double attention = attentionDropout != null ? attentionDropout : c.attentionProbsDropoutProb;
-        double head = classifierDropout != null ? classifierDropout : hidden;
+        // HF: classifier_dropout if set, else hidden_dropout_prob
+        double head = classifierDropout != null ? classifierDropout : c.classifierDropout != null ? c.classifierDropout : hidden;
         int h = c.hiddenSize;
         Embeddings embeddings = new Embeddings(
                 param("embeddings.word_embeddings.weight", true, c.vocabSize, h),
@@ -83,18 +92,37 @@ public final class ClassifierBuilder {
             layers.add(new EncoderLayer(attn, ff));
         }
         Encoder encoder = new Encoder(c, embeddings, layers);
-        return new SequenceClassifier(encoder, headLinear(h), pooling, head);
+        return new SequenceClassifier(encoder, head(c, head));
     }
 
-    private Linear headLinear(int hidden) {
+    private ClassificationHead head(EncoderConfig c, double dropout) {
+        if (!CLS.equals(pooling) && !MEAN.equals(pooling)) {
+            throw new IllegalArgumentException("pooling: expected cls or mean, got '" + pooling + "'");
+        }
         SplittableRandom rng = new SplittableRandom(seed);
-        float[] w = new float[numLabels * hidden];
-        for (int i = 0; i < w.length; i++) w[i] = (float) (0.02 * gaussian(rng));
-        NDArray weight = manager.create(w, new Shape(numLabels, hidden));
-        NDArray bias = manager.zeros(new Shape(numLabels));
-        return new Linear("classifier",
-                new Parameter("classifier.weight", weight, true),
-                new Parameter("classifier.bias", bias, false));
+        int h = c.hiddenSize;
+        double std = c.initializerRange;
+        if (c.isRoberta()) {
+            Linear dense = newLinear("classifier.dense", h, h, std, rng);
+            Linear outProj = newLinear("classifier.out_proj", numLabels, h, std, rng);
+            return new RobertaHead(dense, outProj, dropout, pooling);
+        }
+        Linear pooler = null;
+        boolean pretrained = false;
+        if (CLS.equals(pooling)) {
+            pretrained = folder.weights().containsKey("pooler.dense.weight") || folder.weights().containsKey("pooler.dense.bias");
+            pooler = pretrained ? linear("pooler.dense", h, h) : newLinear("pooler.dense", h, h, std, rng);
+        }
+        return new BertHead(pooler, pretrained, newLinear("classifier", numLabels, h, std, rng), dropout);
+    }
+
+    /** A new Linear(in, out): weight ~ N(0, std) [out, in], bias 0 (HF _init_weights). */
+    private Linear newLinear(String name, int out, int in, double std, SplittableRandom rng) {
+        float[] w = new float[out * in];
+        for (int i = 0; i < w.length; i++) w[i] = (float) (std * gaussian(rng));
+        return new Linear(name,
+                new Parameter(name + ".weight", manager.create(w, new Shape(out, in)), true),
+                new Parameter(name + ".bias", manager.zeros(new Shape(out)), false));
     }
 
     /** Standard normal by Box-Muller (java.util.Random's algorithm is not specified across versions for SplittableRandom). */

@@ -20,6 +20,10 @@ public final class EncoderConfig {
     @JsonProperty("hidden_dropout_prob") public double hiddenDropoutProb = 0.1;
     @JsonProperty("attention_probs_dropout_prob") public double attentionProbsDropoutProb = 0.1;
     @JsonProperty("hidden_act") public String hiddenAct = "gelu";
+    /** Standard deviation of newly initialised Linear weights (HF _init_weights: N(0, initializer_range), bias 0). */
+    @JsonProperty("initializer_range") public double initializerRange = 0.02;
+    /** Dropout of the classification head; null = hidden_dropout_prob (HF). */
+    @JsonProperty("classifier_dropout") public Double classifierDropout;
 
     public boolean isRoberta() {
         return "roberta".equals(modelType);

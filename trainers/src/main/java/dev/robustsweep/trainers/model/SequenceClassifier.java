@@ -5,37 +5,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encoder plus a sequence-classification head: pool (cls or mean), dropout, linear to the labels.
+ * Encoder plus the sequence-classification head of the model type ({@link ClassificationHead}).
  * Input an {@link EncoderInput}; output logits [batch, num_labels].
  */
 public final class SequenceClassifier {
     private final Encoder encoder;
-    private final Linear classifier;
-    private final String pooling;
-    private final double classifierDropout;
+    private final ClassificationHead head;
 
-    public SequenceClassifier(Encoder encoder, Linear classifier, String pooling, double classifierDropout) {
+    public SequenceClassifier(Encoder encoder, ClassificationHead head) {
         this.encoder = encoder;
-        this.classifier = classifier;
-        this.pooling = pooling;
-        this.classifierDropout = classifierDropout;
+        this.head = head;
     }
 
     public NDArray forward(EncoderInput in, ForwardContext ctx) {
-        NDArray hidden = encoder.forward(in, ctx);
-        NDArray pooled = Dropout.apply(Pooling.pool(pooling, hidden, in.attentionMask()), classifierDropout, ctx);
-        return classifier.forward(pooled, ctx);
+        return head.forward(encoder.forward(in, ctx), in.attentionMask(), ctx);
     }
 
     public Encoder encoder() {
         return encoder;
     }
 
-    public Linear classifier() {
-        return classifier;
+    public ClassificationHead head() {
+        return head;
     }
 
-    /** Every base parameter (encoder and head), adapters excluded. */
+    /** Every base parameter (encoder and head, BERT's pooler included), adapters excluded. */
     public List<Parameter> baseParameters() {
         List<Parameter> out = new ArrayList<>();
         Embeddings e = encoder.embeddings;
@@ -55,7 +49,7 @@ public final class SequenceClassifier {
             out.add(f.layerNorm.gamma());
             out.add(f.layerNorm.beta());
         }
-        addLinear(out, classifier);
+        out.addAll(head.parameters());
         return out;
     }
 

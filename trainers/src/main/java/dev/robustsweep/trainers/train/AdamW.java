@@ -14,7 +14,10 @@ import java.util.List;
  * p <- p (1 - lr wd) for parameters with decay (never biases or LayerNorm), then
  * m <- b1 m + (1 - b1) g, v <- b2 v + (1 - b2) g^2,
  * p <- p - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
- * Gradients are scaled by the clipping factor first (global-norm clipping, both signs).
+ * State is per parameter, as torch's: t counts the steps in which that tensor trained, so a tensor
+ * that starts training later (post-hoc MonteCLoRA's V and alpha) gets its own bias correction.
+ * Gradients are scaled in place by the clipping factor first (torch.nn.utils.clip_grad_norm_, both
+ * signs), so hooks after the step (AdaLoRA's importance) see the clipped gradients, as in PEFT.
  * Updates run outside the gradient collector (grad mode off), in place.
  */
 public final class AdamW {
@@ -23,7 +26,6 @@ public final class AdamW {
     private final double eps;
     private final double weightDecay;
     private final List<State> states = new ArrayList<>();
-    private int step;
 
     private final NDManager manager;
 
@@ -32,6 +34,8 @@ public final class AdamW {
         final Parameter parameter;
         NDArray m;
         NDArray v;
+        /** Steps this parameter has taken (torch: state["step"]). */
+        int step;
 
         State(Parameter parameter) {
             this.parameter = parameter;
@@ -65,10 +69,7 @@ public final class AdamW {
      * Frozen parameters (trainable false) are skipped.
      */
     public void step(double lr, double gradScale) {
-        step++;
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
-        double stepSize = lr / bc1;
+        if (gradScale != 1.0) clipGradients(gradScale);
         for (State s : states) {
             Parameter p = s.parameter;
             if (!p.trainable()) continue;
@@ -78,13 +79,23 @@ public final class AdamW {
                 s.v = manager.zeros(w.getShape(), w.getDataType(), w.getDevice());
                 NDScope.unregister(s.m, s.v); // optimizer state outlives the step's scope
             }
+            s.step++;
+            double bc1 = 1 - Math.pow(beta1, s.step);
+            double bc2 = 1 - Math.pow(beta2, s.step);
+            double stepSize = lr / bc1;
             NDArray g = w.getGradient();
-            if (gradScale != 1.0) g = g.mul(gradScale);
             if (p.decay() && weightDecay > 0) w.muli(1 - lr * weightDecay);
             s.m.muli(beta1).addi(g.mul(1 - beta1));
             s.v.muli(beta2).addi(g.square().muli(1 - beta2));
             NDArray denom = s.v.sqrt().divi(Math.sqrt(bc2)).addi(eps);
             w.subi(s.m.div(denom).muli(stepSize));
+        }
+    }
+
+    /** Multiplies every trainable parameter's gradient by {@code scale}, in place (clip_grad_norm_'s g.mul_(coef)). */
+    public void clipGradients(double scale) {
+        for (State s : states) {
+            if (s.parameter.trainable()) s.parameter.array().getGradient().muli(scale);
         }
     }
 
@@ -95,7 +106,9 @@ public final class AdamW {
         }
     }
 
-    public int stepCount() {
-        return step;
+    /** Steps taken by {@code parameter} (0 before it first trains); torch's state[p]["step"]. */
+    public int stepCount(Parameter parameter) {
+        for (State s : states) if (s.parameter == parameter) return s.step;
+        throw new IllegalArgumentException(parameter.name() + " is not managed by this optimizer");
     }
 }

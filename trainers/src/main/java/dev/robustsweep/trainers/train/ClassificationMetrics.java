@@ -2,9 +2,25 @@ package dev.robustsweep.trainers.train;
 
 /**
  * Validation scores from gold labels and predicted log-probabilities: accuracy, mean NLL of the gold
- * label (natural log), F1 of the positive class (label 1) and Matthews' correlation (multiclass form).
+ * label (natural log), F1 of the positive class (label 1), Matthews' correlation (multiclass form),
+ * and the calibration scores (ECE, Brier, reliability bins: {@link Calibration}).
  */
-public record ClassificationMetrics(double accuracy, double nll, double f1, double mcc, int examples) {
+public record ClassificationMetrics(double accuracy, double nll, double f1, double mcc, int examples, Calibration calibration) {
+
+    public double ece() {
+        return calibration.ece();
+    }
+
+    public double brier() {
+        return calibration.brier();
+    }
+
+    /** Scores of predictive probabilities (e.g. an average over samples or checkpoints): log p is their NLL. */
+    public static ClassificationMetrics fromProbabilities(double[] probs, int[] gold, int k) {
+        float[] logProbs = new float[probs.length];
+        for (int i = 0; i < probs.length; i++) logProbs[i] = (float) Math.log(probs[i]);
+        return compute(logProbs, gold, k);
+    }
 
     /** @param logProbs row-major [n, k] log-probabilities; @param gold labels in [0, k) */
     public static ClassificationMetrics compute(float[] logProbs, int[] gold, int k) {
@@ -19,7 +35,10 @@ public record ClassificationMetrics(double accuracy, double nll, double f1, doub
         }
         long correct = 0;
         for (int c = 0; c < k; c++) correct += confusion[c][c];
-        return new ClassificationMetrics((double) correct / n, nllSum / n, f1(confusion), mcc(confusion), n);
+        double[] probs = new double[logProbs.length];
+        for (int i = 0; i < probs.length; i++) probs[i] = Math.exp(logProbs[i]);
+        return new ClassificationMetrics((double) correct / n, nllSum / n, f1(confusion), mcc(confusion), n,
+                Calibration.compute(probs, gold, k));
     }
 
     /** F1 of class 1: 2 TP / (2 TP + FP + FN); 0 when there is no positive at all. */

@@ -63,6 +63,7 @@ public final class TrialResult {
         Map<String, Object> m = scores(e.metrics());
         m.put("eval_examples", e.metrics().examples());
         m.put("epoch", e.epoch());
+        m.put("reliability", reliability(e.metrics().calibration()));
         return m;
     }
 
@@ -72,6 +73,19 @@ public final class TrialResult {
         m.put("nll", c.nll());
         m.put("f1", c.f1());
         m.put("mcc", c.mcc());
+        m.put("ece", c.ece());
+        m.put("brier", c.brier());
+        return m;
+    }
+
+    /** Per-bin counts of the reliability diagram (top-label confidence bins, see {@link Calibration}). */
+    static Map<String, Object> reliability(Calibration c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bins", c.counts().length);
+        // lists, not arrays: results compare by value (same seed -> equal results)
+        m.put("counts", java.util.Arrays.stream(c.counts()).boxed().toList());
+        m.put("correct", java.util.Arrays.stream(c.correct()).boxed().toList());
+        m.put("confidence_sum", java.util.Arrays.stream(c.confidenceSum()).boxed().toList());
         return m;
     }
 

@@ -67,7 +67,7 @@ public final class TrialRunner {
             try (NDManager manager = engine.newBaseManager(device)) {
                 SequenceClassifier model = new ClassifierBuilder(folder, manager)
                         .optNumLabels(task.numLabels())
-                        .optPooling(trial.pooling)
+                        .optPooling(trial.headPooling())
                         .optDropout(trial.hiddenDropoutProb, trial.attentionProbsDropoutProb, trial.classifierDropout)
                         .optSeed(trial.seed)
                         .build();
@@ -85,6 +85,7 @@ public final class TrialRunner {
                 result.outcome(outcome);
                 result.put("method_state", method.state());
                 result.put("parameters", parameters);
+                result.put("head", model.head().describe());
                 timings.put("engine_start_s", engineSeconds);
                 timings.put("load_s", loadSeconds);
                 timings.put("train_s", outcome.trainSeconds());
@@ -133,7 +134,8 @@ public final class TrialRunner {
         return result;
     }
 
-    private static Map<String, Object> parameterCounts(SequenceClassifier model, AdaptationMethod method) {
+    /** Total and trainable parameters of the model as built (adapters included), as result.json reports them. */
+    static Map<String, Object> parameterCounts(SequenceClassifier model, AdaptationMethod method) {
         long total = 0;
         long trainable = 0;
         for (Parameter p : model.allParameters()) {

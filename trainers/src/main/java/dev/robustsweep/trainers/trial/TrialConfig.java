@@ -57,8 +57,12 @@ public final class TrialConfig {
     @JsonProperty("adam_beta1") public double adamBeta1 = 0.9;
     @JsonProperty("adam_beta2") public double adamBeta2 = 0.999;
     @JsonProperty("adam_epsilon") public double adamEpsilon = 1e-8;
-    /** Sentence representation for the head: "cls" or "mean". */
-    @JsonProperty("pooling") public String pooling = "cls";
+    /**
+     * What the classification head reads: "cls" = Hugging Face's head of the model type (BERT: [CLS]
+     * through the pooler; RoBERTa: first token), "mean" = masked mean (RobustSweep extension);
+     * null = the model's default ("cls", except the embedded minilm-l6: {@link #MINILM_DEFAULT_POOLING}).
+     */
+    @JsonProperty("pooling") public String pooling;
     /** Dropout in the encoder; null = the model's config (hidden_dropout_prob). */
     @JsonProperty("hidden_dropout_prob") public Double hiddenDropoutProb;
     /** Dropout on attention probabilities; null = the model's config. */
@@ -88,6 +92,18 @@ public final class TrialConfig {
     /** Test-only fault injection ({kind: crash|hang|nan, at_step}); honoured only with ROBUSTSWEEP_ALLOW_FAULTS=1. */
     @JsonProperty("fault_injection") public FaultInjection faultInjection;
 
+    /** The pooling a trial uses: its own, else the model's default (see {@link #pooling}). */
+    public String headPooling() {
+        if (pooling != null) return pooling;
+        return "minilm-l6".equals(model) ? MINILM_DEFAULT_POOLING : "cls";
+    }
+
+    /**
+     * Default pooling of the embedded minilm-l6, chosen by measurement (README, "Models"): its ONNX
+     * file has no pooler, so Hugging Face's head would put a random, frozen pooler before the classifier.
+     */
+    public static final String MINILM_DEFAULT_POOLING = "cls";
+
     /** The variant name reports group by. */
     public String displayMethod() {
         return methodName != null ? methodName : method;
@@ -114,7 +130,7 @@ public final class TrialConfig {
         if (!(adamBeta1 >= 0 && adamBeta1 < 1)) errors.add("adam_beta1: must be in [0, 1), got " + adamBeta1);
         if (!(adamBeta2 >= 0 && adamBeta2 < 1)) errors.add("adam_beta2: must be in [0, 1), got " + adamBeta2);
         if (!(adamEpsilon > 0)) errors.add("adam_epsilon: must be > 0, got " + adamEpsilon);
-        if (!Set.of("cls", "mean").contains(pooling)) errors.add("pooling: expected cls or mean, got '" + pooling + "'");
+        if (pooling != null && !Set.of("cls", "mean").contains(pooling)) errors.add("pooling: expected cls or mean, got '" + pooling + "'");
         checkProbability(errors, "hidden_dropout_prob", hiddenDropoutProb);
         checkProbability(errors, "attention_probs_dropout_prob", attentionProbsDropoutProb);
         checkProbability(errors, "classifier_dropout", classifierDropout);
@@ -140,6 +156,9 @@ public final class TrialConfig {
             if (adalora.targetR <= 0 || adalora.targetR > adalora.initR) errors.add("adalora.target_r: must be in [1, init_r], got " + adalora.targetR);
             if (adalora.tinit != null && adalora.tinit < 0) errors.add("adalora.tinit: must be >= 0, got " + adalora.tinit);
             if (adalora.tfinal != null && adalora.tfinal < 0) errors.add("adalora.tfinal: must be >= 0, got " + adalora.tfinal);
+            if (!Set.of("peft", "fractions").contains(adalora.phaseDefaults)) {
+                errors.add("adalora.phase_defaults: expected peft or fractions, got '" + adalora.phaseDefaults + "'");
+            }
             if (adalora.deltaT <= 0) errors.add("adalora.deltaT: must be > 0, got " + adalora.deltaT);
             if (!(adalora.beta1 >= 0 && adalora.beta1 < 1)) errors.add("adalora.beta1: must be in [0, 1), got " + adalora.beta1);
             if (!(adalora.beta2 >= 0 && adalora.beta2 < 1)) errors.add("adalora.beta2: must be in [0, 1), got " + adalora.beta2);
@@ -158,6 +177,12 @@ public final class TrialConfig {
             if (!Set.of("prior", "random").contains(m.dirichletInit)) errors.add("monteclora.dirichlet_init: expected prior or random, got '" + m.dirichletInit + "'");
             if (!Set.of("dense", "sparse").contains(m.mixture)) errors.add("monteclora.mixture: expected dense or sparse, got '" + m.mixture + "'");
             if (!Set.of("joint", "posthoc").contains(m.schedule)) errors.add("monteclora.schedule: expected joint or posthoc, got '" + m.schedule + "'");
+            if ("posthoc".equals(m.schedule) && "monteclora".equals(method) && epochs == 1) {
+                errors.add("monteclora.schedule: posthoc needs epochs >= 2 (half the epochs train A and B, the rest V and alpha), got epochs 1");
+            }
+            if (!(m.posthocLrMultiplier > 0) || Double.isInfinite(m.posthocLrMultiplier)) {
+                errors.add("monteclora.posthoc_lr_multiplier: must be a positive number, got " + m.posthocLrMultiplier);
+            }
         }
         if (faultInjection != null) errors.addAll(faultInjection.validate());
         return errors;

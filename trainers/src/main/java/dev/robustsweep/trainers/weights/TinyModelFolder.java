@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 /**
  * Writes a tiny Hugging Face model folder (2 layers, hidden 32, 4 heads, FFN 64; random weights;
  * the real all-MiniLM-L6-v2 tokenizer.json) for tests and quick engine runs. "bert" or "roberta"
- * (RoBERTa: one token type, padding_idx 1, positions from 2, LayerNorm eps 1e-5).
+ * (RoBERTa: one token type, padding_idx 1, positions from 2, LayerNorm eps 1e-5). A BERT folder has a
+ * pretrained-style pooler ({@code bert.pooler.dense.*}) as bert-base does, unless asked not to.
  */
 public final class TinyModelFolder {
     public static final int HIDDEN = 32;
@@ -27,6 +28,11 @@ public final class TinyModelFolder {
     private TinyModelFolder() {}
 
     public static Path write(Path dir, String modelType, long seed) throws IOException {
+        return write(dir, modelType, seed, true);
+    }
+
+    /** @param pooler whether a BERT folder carries bert.pooler.dense.* (RoBERTa folders never do) */
+    public static Path write(Path dir, String modelType, long seed, boolean pooler) throws IOException {
         boolean roberta = "roberta".equals(modelType);
         Files.createDirectories(dir);
         int maxPositions = roberta ? 130 : 128;
@@ -64,6 +70,7 @@ public final class TinyModelFolder {
             linear(w, rng, p + "output.dense", HIDDEN, FFN);
             layerNorm(w, rng, p + "output.LayerNorm");
         }
+        if (pooler && !roberta) linear(w, rng, prefix + "pooler.dense", HIDDEN, HIDDEN);
         SafetensorsFile.write(dir.resolve(ModelFolder.WEIGHTS), w);
         try (InputStream in = TinyModelFolder.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
             if (in == null) throw new IOException("all-minilm-l6-v2-tokenizer.json not on the classpath");

@@ -37,7 +37,8 @@ class AdapterMethodsTest {
             case "full_ft" -> {
                 long embeddings = (long) TinyModelFolder.VOCAB * H + 128L * H + 2L * H + 2L * H;
                 long layer = 4L * (H * H + H) + 2L * H + (long) H * F + F + (long) F * H + H + 2L * H;
-                yield embeddings + L * layer + HEAD;
+                long pooler = (long) H * H + H;
+                yield embeddings + L * layer + pooler + HEAD;
             }
             case "lora" -> TARGETS * (long) r * (H + H) + HEAD;
             case "dora" -> TARGETS * ((long) r * (H + H) + H) + HEAD;

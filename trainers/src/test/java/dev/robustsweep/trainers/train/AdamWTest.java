@@ -68,4 +68,58 @@ class AdamWTest {
             }
         }
     }
+
+    /**
+     * torch keeps a step count per tensor: a parameter that starts training at step 2 takes a first
+     * AdamW step (bias corrections 1 - b1, 1 - b2), i.e. w -= lr g / (|g| + eps) (times 1 - lr wd first).
+     * A shared count would give lr * 0.526 / 0.707 = 0.744 lr instead of lr.
+     */
+    @Test
+    void eachParameterCountsItsOwnSteps() {
+        double lr = 0.1, wd = 0.0;
+        var engine = EngineSetup.start(0);
+        try (NDManager manager = engine.newBaseManager()) {
+            Parameter early = new Parameter("early", manager.create(new float[] {1f}), true);
+            Parameter late = new Parameter("late", manager.create(new float[] {2f}), true);
+            early.setTrainable(true);
+            AdamW opt = new AdamW(List.of(early, late), 0.9, 0.999, 1e-8, wd, manager);
+            for (int t = 1; t <= 2; t++) {
+                if (t == 2) late.setTrainable(true);
+                try (NDScope ignored = new NDScope()) {
+                    try (GradientCollector gc = engine.newGradientCollector()) {
+                        NDArray loss = early.array().square().sum().div(2);
+                        if (late.trainable()) loss = loss.add(late.array().square().sum().mul(1.5f));
+                        gc.backward(loss);
+                    }
+                    opt.step(lr, 1.0);
+                    opt.zeroGradients();
+                }
+            }
+            assertEquals(2, opt.stepCount(early));
+            assertEquals(1, opt.stepCount(late));
+            // gradient 3 * 2 = 6 > 0: first step moves by lr * 6 / (6 + 1e-8)
+            assertEquals(2.0 - lr * 6 / (6 + 1e-8), late.array().toFloatArray()[0], 1e-6);
+        }
+    }
+
+    /** clip_grad_norm_ semantics: the gradients themselves are scaled in place before the update. */
+    @Test
+    void clippingScalesTheGradientsInPlace() {
+        var engine = EngineSetup.start(0);
+        try (NDManager manager = engine.newBaseManager()) {
+            Parameter p = new Parameter("p", manager.create(new float[] {3f, -4f}), true);
+            p.setTrainable(true);
+            AdamW opt = new AdamW(List.of(p), 0.9, 0.999, 1e-8, 0, manager);
+            try (NDScope ignored = new NDScope()) {
+                try (GradientCollector gc = engine.newGradientCollector()) {
+                    gc.backward(p.array().square().sum().div(2)); // gradient (3, -4), norm 5
+                }
+                opt.step(0.01, 0.25);
+                float[] g = p.array().getGradient().toFloatArray();
+                assertEquals(0.75, g[0], 1e-7);
+                assertEquals(-1.0, g[1], 1e-7);
+                opt.zeroGradients();
+            }
+        }
+    }
 }

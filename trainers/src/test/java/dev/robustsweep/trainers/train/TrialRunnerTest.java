@@ -76,6 +76,14 @@ class TrialRunnerTest {
         assertEquals("robustsweep.result/1", r.get("schema"));
         assertEquals(2, ((List<?>) r.get("epochs")).size());
         assertEquals(t.gridPoint, r.get("grid_point"));
+        // calibration beside accuracy: ECE in [0, 1], Brier in [0, 2], 15 reliability bins counting every dev example
+        Map<?, ?> metrics = (Map<?, ?>) r.get("metrics");
+        double ece = (Double) metrics.get("ece");
+        double brier = (Double) metrics.get("brier");
+        assertTrue(ece >= 0 && ece <= 1 && brier >= 0 && brier <= 2, metrics.toString());
+        Map<?, ?> reliability = (Map<?, ?>) metrics.get("reliability");
+        assertEquals(15, ((List<?>) reliability.get("counts")).size());
+        assertEquals(24L, ((List<?>) reliability.get("counts")).stream().mapToLong(x -> (Long) x).sum());
         Map<?, ?> sums = (Map<?, ?>) r.get("checksums");
         assertTrue(sums.get("model").toString().startsWith("sha256:"));
         assertTrue(sums.get("train_data").toString().startsWith("sha256:"));
