@@ -36,7 +36,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-torch.set_default_dtype(torch.float32)
+# The reference computes in float64: it stands for exact arithmetic, so the comparison measures Java's
+# float32 rounding only (a float32 reference would add its own, of the same size).
+DTYPE = torch.float64
+torch.set_default_dtype(DTYPE)
 torch.set_num_threads(2)
 
 
@@ -54,7 +57,7 @@ def read_safetensors(path):
             raise ValueError(f"{path}: tensor {name}: dtype {meta['dtype']} (expected F32)")
         begin, end = meta["data_offsets"]
         arr = np.frombuffer(data, dtype="<f4", count=(end - begin) // 4, offset=8 + n + begin)
-        out[name] = torch.from_numpy(arr.copy().reshape(meta["shape"]))
+        out[name] = torch.from_numpy(arr.copy().reshape(meta["shape"])).to(DTYPE)
     return out
 
 
@@ -231,7 +234,7 @@ class Reference:
         emb = emb + P["embeddings.position_embeddings.weight"][positions]
         h = self.layer_norm(emb, P["embeddings.LayerNorm.weight"], P["embeddings.LayerNorm.bias"], eps)
         # get_extended_attention_mask: (1 - mask) * finfo(float32).min, broadcast over heads and queries
-        ext = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min
+        ext = (1.0 - mask)[:, None, None, :] * torch.finfo(DTYPE).min
         heads = cfg["num_attention_heads"]
         d = cfg["hidden_size"] // heads
         for i in range(cfg["num_hidden_layers"]):
@@ -282,10 +285,10 @@ class Reference:
                 kl_n = 0.5 * (torch.trace(Sigma) - torch.logdet(Sigma) - r)
                 V = torch.exp(v)
                 kl_w = 0.5 * (-nu * torch.log(V).sum() + nu * V.sum() - nu * r)
-                a = alpha.double()
+                a = alpha
                 prior = torch.full_like(a, a0)
                 kl_d = (torch.lgamma(a.sum()) - torch.lgamma(prior.sum()) + (torch.lgamma(prior) - torch.lgamma(a)).sum()
-                        + ((a - prior) * (torch.digamma(a) - torch.digamma(a.sum()))).sum()).float()
+                        + ((a - prior) * (torch.digamma(a) - torch.digamma(a.sum()))).sum())
                 kl = kl + kl_n + kl_w + kl_d
                 coop = coop + (pi ** 2).sum()
             layers = len(self.draws)

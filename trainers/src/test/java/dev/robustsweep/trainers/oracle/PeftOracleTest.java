@@ -64,13 +64,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and computes the same quantities with torch autograd, clip_grad_norm_, torch.optim.AdamW and PEFT's
  * merge. It also decides the trainable set (PEFT, SEQ_CLS) and the weight-decay set (HF Trainer).
  *
- * <p>Metric, per tensor: max |java - reference| / max |reference| (0 when both are exactly 0), the
- * "max-normalised difference"; every tensor must be within {@link #TOLERANCE}. The worst per case is
- * printed.
+ * <p>Metric, per tensor: max |java - reference| / max |reference|, the "max-normalised difference",
+ * with the denominator floored at 1e-4 of the largest reference value of the same quantity and step
+ * ({@link #maxNormalisedDifference}); every tensor must be within {@link #TOLERANCE}. The worst per
+ * case and per quantity is printed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PeftOracleTest {
     static final double TOLERANCE = 1e-5;
+    /**
+     * Gradients that are 0 in exact arithmetic: the key bias (softmax ignores a constant added to one
+     * query's scores). They hold rounding noise only and are compared against their group's largest value.
+     */
+    static final java.util.regex.Pattern ZERO_GRADIENT = java.util.regex.Pattern.compile("grad/\\d+/encoder\\.layer\\.\\d+\\.attention\\.self\\.key\\.bias");
+    /** Relative floor of the metric's denominator (see {@link #maxNormalisedDifference}). */
+    static final double FLOOR = 1e-4;
     /** Optimizer steps run; the schedule and AdaLoRA's budget see a trial of TOTAL_STEPS. */
     static final int STEPS = 2;
     static final int TOTAL_STEPS = 3;
@@ -97,7 +105,7 @@ class PeftOracleTest {
         t.learningRate = 1e-2;
         t.weightDecay = 0.1;
         t.maxGradNorm = 0.005;
-        t.adamEpsilon = 1e-6;
+        t.adamEpsilon = 1e-4;
         t.warmupSteps = 0;
         t.warmupRatio = 0;
         t.lrSchedulerType = "linear";
@@ -130,6 +138,7 @@ class PeftOracleTest {
         List<String> caseDirs = new ArrayList<>();
         for (String type : MODEL_TYPES) {
             Path folderDir = TinyModelFolder.write(root.resolve("model-" + type), type, 3);
+            spreadWeights(folderDir.resolve("model.safetensors"));
             ModelFolder folder = ModelFolder.load(folderDir);
             for (String method : METHODS) {
                 Path dir = Files.createDirectories(root.resolve(type + "-" + method));
@@ -144,6 +153,36 @@ class PeftOracleTest {
             Files.copy(in, script);
         }
         System.out.print(PythonTorch.run(script, caseDirs, root, 300));
+    }
+
+    /** Scale of the tiny folder's dense weights (N(0, 0.02) as written) in the oracle's model. */
+    static final float WEIGHT_SPREAD = 8;
+
+    /**
+     * Multiplies the encoder's and the pooler's dense weights by {@link #WEIGHT_SPREAD} (std 0.16). With
+     * std 0.02 a random 2-layer model maps every sentence to nearly the same [CLS] vector, so the batch's
+     * gradients are differences of near-equal numbers and float32 rounding alone moves them by ~2e-5
+     * relative (torch's own float32 result differs that much from float64); spread weights make the
+     * sentences distinct and the comparison well-conditioned.
+     */
+    static void spreadWeights(Path file) throws IOException {
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : SafetensorsFile.read(file).entrySet()) {
+            String name = e.getKey();
+            Tensor t = e.getValue();
+            if ((name.contains(".encoder.layer.") || name.contains(".pooler.")) && name.endsWith(".weight") && !name.contains("LayerNorm")) {
+                float[] data = new float[(int) t.size()];
+                t.data().duplicate().rewind().get(data);
+                for (int i = 0; i < data.length; i++) data[i] *= WEIGHT_SPREAD;
+                t = new Tensor(t.shape(), FloatBuffer.wrap(data));
+            } else {
+                float[] data = new float[(int) t.size()];
+                t.data().duplicate().rewind().get(data);
+                t = new Tensor(t.shape(), FloatBuffer.wrap(data));
+            }
+            weights.put(name, t);
+        }
+        SafetensorsFile.write(file, weights);
     }
 
     /** Removes the exchange folder, unless ROBUSTSWEEP_ORACLE_KEEP=1 (then Java's results are kept there for debugging). */
@@ -249,7 +288,7 @@ class PeftOracleTest {
         return s;
     }
 
-    /** Six examples of lengths 5..12 (so the batch pads), special tokens of the model type, labels 0/1. */
+    /** Six examples of lengths 5..12 (so the batch pads), special tokens of the model type, labels 0/1 (unbalanced). */
     private static List<TokenizedExample> examples(ModelFolder folder, long seed) {
         boolean roberta = folder.config().isRoberta();
         SplittableRandom rng = new SplittableRandom(seed);
@@ -262,7 +301,8 @@ class PeftOracleTest {
                 ids[j] = j == 0 ? (roberta ? 0 : 101) : j == n - 1 ? (roberta ? 2 : 102) : 1000 + rng.nextInt(5000);
                 types[j] = !roberta && j >= n / 2 ? 1 : 0;
             }
-            out.add(new TokenizedExample(ids, types, i % 2));
+            // 4 of 6 labels 1: with balanced labels and p ~ 1/2 the bias gradient sum_i (p_i - y_i) cancels to rounding
+            out.add(new TokenizedExample(ids, types, i % 3 == 0 ? 0 : 1));
         }
         return out;
     }
@@ -285,8 +325,13 @@ class PeftOracleTest {
         return new Tensor(new long[] {1}, FloatBuffer.wrap(new float[] {(float) v}));
     }
 
-    /** max |a - b| / max |b| over one tensor (0 when both are exactly 0). */
-    static double maxNormalisedDifference(Tensor a, Tensor b) {
+    /**
+     * The max-normalised difference of one tensor: max |a - b| / max(max |b|, FLOOR x groupMax), 0 when
+     * a equals b. groupMax is the largest |reference| value among the tensors of the same quantity and
+     * step (e.g. every step-1 gradient), so a tensor that is 0 in exact arithmetic (BERT's key bias gets
+     * no gradient: softmax ignores a per-query constant) is compared at that scale, not at its rounding noise.
+     */
+    static double maxNormalisedDifference(Tensor a, Tensor b, double groupMax) {
         FloatBuffer x = a.data().duplicate().rewind();
         FloatBuffer y = b.data().duplicate().rewind();
         double diff = 0;
@@ -296,7 +341,14 @@ class PeftOracleTest {
             scale = Math.max(scale, Math.abs((double) y.get(i)));
         }
         if (Double.isNaN(diff)) return Double.POSITIVE_INFINITY;
-        return diff == 0 ? 0 : diff / Math.max(scale, 1e-30);
+        return diff == 0 ? 0 : diff / Math.max(Math.max(scale, FLOOR * groupMax), Double.MIN_NORMAL);
+    }
+
+    /** The group of a result: "grad/1/x" -> "grad/1", "logits/merged" -> "logits". */
+    static String group(String name) {
+        int first = name.indexOf('/');
+        int second = name.indexOf('/', first + 1);
+        return name.startsWith("logits/") ? "logits" : second < 0 ? name : name.substring(0, second);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -314,6 +366,13 @@ class PeftOracleTest {
         Map<String, Tensor> expected = SafetensorsFile.read(dir.resolve("reference.safetensors"));
         Map<String, Tensor> actual = javaResults.get(key);
         assertTrue(expected.get("clip_coef/1").data().get(0) < 1, key + ": clipping was not exercised (raise max_grad_norm's effect)");
+        Map<String, Double> groupMax = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+            FloatBuffer y = e.getValue().data().duplicate().rewind();
+            double m = 0;
+            for (int i = 0; i < y.limit(); i++) m = Math.max(m, Math.abs(y.get(i)));
+            groupMax.merge(group(e.getKey()), m, Math::max);
+        }
         Map<String, Double> worstByKind = new LinkedHashMap<>();
         Map<String, String> worstName = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
@@ -327,7 +386,9 @@ class PeftOracleTest {
                 continue;
             }
             assertEquals(want.size(), e.getValue().size(), key + " " + name + ": size");
-            double d = maxNormalisedDifference(e.getValue(), want);
+            double gm = groupMax.get(group(refName));
+            // gradients that are 0 in exact arithmetic are measured against their group's largest value
+            double d = ZERO_GRADIENT.matcher(name).matches() ? maxNormalisedDifference(e.getValue(), want, gm / FLOOR) : maxNormalisedDifference(e.getValue(), want, gm);
             compared++;
             String kind = name.substring(0, name.indexOf('/'));
             if (d >= worstByKind.getOrDefault(kind, -1.0)) {

@@ -71,6 +71,11 @@ final class RecordingMethod implements AdaptationMethod {
     }
 
     @Override
+    public List<dev.robustsweep.trainers.adapters.TrainingPhase> phases(int epochs) {
+        return inner.phases(epochs);
+    }
+
+    @Override
     public Map<String, Object> state() {
         return inner.state();
     }
