@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.Linear;
 import dev.robustsweep.trainers.model.Parameter;
@@ -23,7 +24,7 @@ import java.util.List;
  * {@link TokenNll} for the loss, {@link Generator} for generation, {@link #targetLinears(List)} for
  * adapters (Hugging Face module names q_proj ... down_proj).
  */
-public final class CausalLm {
+public final class CausalLm implements AdaptableModel {
     private final DecoderConfig config;
     private final Parameter embedTokens;
     private final List<DecoderLayer> layers;
@@ -137,10 +138,22 @@ public final class CausalLm {
         return norm;
     }
 
+    @Override
+    public List<String> moduleNames() {
+        return DecoderLayer.LINEAR_NAMES;
+    }
+
+    /** PEFT's CAUSAL_LM task type saves no extra module: the LM head and embeddings stay frozen under adapters. */
+    @Override
+    public List<Parameter> alwaysTrainedParameters() {
+        return List.of();
+    }
+
     /**
      * The linears named {@code names} (Hugging Face module names, e.g. q_proj, v_proj; "all" = every
      * one), layer by layer in {@link DecoderLayer#LINEAR_NAMES} order; an unknown name is an error.
      */
+    @Override
     public List<Linear> targetLinears(List<String> names) {
         for (String n : names) {
             if (!n.equals("all") && !DecoderLayer.LINEAR_NAMES.contains(n)) {
@@ -158,6 +171,7 @@ public final class CausalLm {
     }
 
     /** Every base parameter (the tied head counted once), adapters excluded. */
+    @Override
     public List<Parameter> baseParameters() {
         List<Parameter> out = new ArrayList<>();
         out.add(embedTokens);
@@ -175,6 +189,7 @@ public final class CausalLm {
     }
 
     /** Base parameters plus those of every installed adapter. */
+    @Override
     public List<Parameter> allParameters() {
         List<Parameter> out = baseParameters();
         for (Linear l : targetLinears(List.of("all"))) {
