@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.robustsweep.trainers.adapters.AdaptationMethod;
 import dev.robustsweep.trainers.adapters.monteclora.MonteCLoraAdapter;
 import dev.robustsweep.trainers.adapters.monteclora.MonteCLoraMethod;
+import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.model.Parameter;
 import dev.robustsweep.trainers.model.SequenceClassifier;
 import dev.robustsweep.trainers.weights.Tensor;
@@ -38,7 +39,7 @@ final class RecordingMethod implements AdaptationMethod {
     }
 
     @Override
-    public void apply(SequenceClassifier m) {
+    public void apply(AdaptableModel m) {
         inner.apply(m);
     }
 
@@ -66,7 +67,7 @@ final class RecordingMethod implements AdaptationMethod {
     }
 
     @Override
-    public void onEpochStart(int epoch, int epochs, SequenceClassifier m) {
+    public void onEpochStart(int epoch, int epochs, AdaptableModel m) {
         inner.onEpochStart(epoch, epochs, m);
     }
 
