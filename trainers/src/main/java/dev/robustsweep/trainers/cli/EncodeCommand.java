@@ -15,7 +15,8 @@ import dev.robustsweep.trainers.model.Pooling;
 import dev.robustsweep.trainers.model.SequenceClassifier;
 import dev.robustsweep.trainers.model.ClassifierBuilder;
 import dev.robustsweep.trainers.runtime.EngineSetup;
-import dev.robustsweep.trainers.weights.EmbeddedMiniLm;
+import dev.robustsweep.trainers.weights.DecoderFolder;
+import dev.robustsweep.trainers.weights.TinyLlama;
 import dev.robustsweep.trainers.weights.ModelFolder;
 import dev.robustsweep.trainers.weights.ModelLoadException;
 import java.io.BufferedWriter;
@@ -34,14 +35,15 @@ import picocli.CommandLine.Option;
  * {@code robustsweep model encode --model M --input in.jsonl --output out.jsonl}: for every input line
  * {"text": ..., "text_pair": ... (optional)} writes input_ids, attention_mask, token_type_ids,
  * last_hidden_state [seq][hidden] and mean_pooled, so a model folder can be checked against its original.
+ * A decoder folder (llama, mistral, qwen2, tiny-llama) is served by {@link DecoderEncoding} (hidden states and logits).
  */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Encode JSONL text with a model and write token ids and hidden states as JSONL.")
 public final class EncodeCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "minilm-l6", description = "minilm-l6 or a Hugging Face model folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "minilm-l6", description = "minilm-l6, tiny-llama (random demo decoder) or a Hugging Face model folder (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--input", required = true, description = "JSONL, one {\"text\": ..., \"text_pair\": ...} per line.")
+    @Option(names = "--input", required = true, description = "JSONL, one {\"text\": ..., \"text_pair\": ...} per line (decoders: {\"text\": ...} or {\"input_ids\": [...]}).")
     Path input;
 
     @Option(names = "--output", required = true, description = "JSONL output.")
@@ -55,7 +57,9 @@ public final class EncodeCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         ModelFolder folder;
         try {
-            folder = ModelFolder.load(EmbeddedMiniLm.resolve(model));
+            Path resolved = TinyLlama.resolve(model);
+            if (DecoderFolder.isDecoder(resolved)) return DecoderEncoding.encode(resolved, input, output, maxLength);
+            folder = ModelFolder.load(resolved);
         } catch (ModelLoadException e) {
             System.err.println("robustsweep model encode: " + e.getMessage());
             return 2;
