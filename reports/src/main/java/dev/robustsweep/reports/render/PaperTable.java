@@ -17,7 +17,23 @@ import java.util.function.ToDoubleFunction;
  * @param higherIsBetter direction for the bold best value
  */
 public record PaperTable(String title, List<String> columns, List<String> methods, double[][] values,
-                         boolean higherIsBetter) {
+                         boolean higherIsBetter, double[][] lower, double[][] upper) {
+
+    /** A table without confidence intervals. */
+    public PaperTable(String title, List<String> columns, List<String> methods, double[][] values, boolean higherIsBetter) {
+        this(title, columns, methods, values, higherIsBetter, null, null);
+    }
+
+    /** " [lower, upper]" after a cell's value when this table has a defined interval for it, else "". */
+    public String intervalSuffix(int m, int c) {
+        return lower == null ? "" : Numbers.withInterval(values[m][c], lower[m][c], upper[m][c]).substring(Numbers.table(values[m][c]).length());
+    }
+
+    /** The same table with bootstrap intervals (issue 12 item 1); the title says the level. */
+    public PaperTable withIntervals(double[][] lo, double[][] hi, double confidence) {
+        return new PaperTable(title + " [" + Math.round(confidence * 100) + "% bootstrap CI]", columns, methods, values,
+                higherIsBetter, lo, hi);
+    }
 
     /** Statistic to tabulate. */
     public enum Kind {
