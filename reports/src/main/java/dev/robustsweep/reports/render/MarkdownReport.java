@@ -47,8 +47,8 @@ public final class MarkdownReport {
         }
         sb.append("\nFriedman rows (family friedman_*): statistic is Friedman's chi-square (friedman-chi2) or the Iman-Davenport F ")
                 .append("over all methods (method_b), n = blocks (tasks, or grid points within a task), effect size = Kendall's W. ")
-                .append("Mean ranks and the Nemenyi critical difference are in report.html. Nemenyi compares all methods with ")
-                .append("each other; the Wilcoxon + Holm rows answer whether the reference beats each other method.\n");
+                .append("Friedman asks whether any method differs among all of them; the Wilcoxon + Holm rows answer whether ")
+                .append("the reference beats each other method.\n");
         if (!warnings.isEmpty()) {
             sb.append("\n## Skipped input\n\n");
             warnings.forEach(w -> sb.append("- ").append(w).append('\n'));
