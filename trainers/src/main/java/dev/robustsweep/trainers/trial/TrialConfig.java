@@ -88,6 +88,8 @@ public final class TrialConfig {
     @JsonProperty("monteclora") public MonteCLoraSettings monteclora = new MonteCLoraSettings();
     /** Bottleneck adapter settings (method adapter). */
     @JsonProperty("adapter") public AdapterSettings adapter = new AdapterSettings();
+    /** Decoder (causal LM) trials: prompt template, prompt masking, micro-batches, evaluation by generation. */
+    @JsonProperty("decoder") public DecoderSettings decoder = new DecoderSettings();
 
     /** The values of the grid axes that produced this trial (copied into the result for reports). */
     @JsonProperty("grid_point") public Map<String, Object> gridPoint = new LinkedHashMap<>();
@@ -208,6 +210,8 @@ public final class TrialConfig {
                 }
             }
         }
+        if (decoder == null) errors.add("decoder: must be an object");
+        else errors.addAll(decoder.validate(batchSize));
         if (faultInjection != null) errors.addAll(faultInjection.validate());
         return errors;
     }
