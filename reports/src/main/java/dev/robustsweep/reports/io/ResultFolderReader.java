@@ -47,14 +47,17 @@ public final class ResultFolderReader {
         List<Path> resultFiles = new ArrayList<>(found.size());
         for (ResultFileWalker.Found f : found) {
             if (f.result() != null) {
-                results.add(f.result());
-                resultFiles.add(f.file());
+                // a decoder trial scores several evaluation tasks: one row each (per_task, docs/schemas.md)
+                for (TrialResult row : f.result().perTaskRows()) {
+                    results.add(row);
+                    resultFiles.add(f.file());
+                }
             } else {
                 warnings.add("skipped " + f.file() + ": " + oneLine(f.problem()));
             }
         }
         List<Path> files = found.stream().map(ResultFileWalker.Found::file).toList();
-        int corrupt = files.size() - results.size();
+        int corrupt = (int) found.stream().filter(f -> f.result() == null).count();
         if (results.isEmpty()) {
             throw new ReportInputException(files.get(0), "none of the " + files.size() + " result files could be read; "
                     + "first problem: " + (warnings.isEmpty() ? "unknown" : warnings.get(0)));

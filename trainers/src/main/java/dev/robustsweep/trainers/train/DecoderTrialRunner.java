@@ -100,6 +100,7 @@ public final class DecoderTrialRunner {
                     if (outcome.diverged()) {
                         result = new TrialResult(trial, TrialResult.DIVERGED, "non-finite loss or gradient at step " + outcome.divergedAtStep());
                         result.put("diverged_at_step", outcome.divergedAtStep());
+                        result.put("per_task", unscored(trial));
                     } else {
                         result = new TrialResult(trial, TrialResult.COMPLETED, null);
                         Map<String, TaskScores> scores = new CommonsenseEvaluator(model, tokenizer, template, s, generation,
@@ -122,12 +123,26 @@ public final class DecoderTrialRunner {
                 }
             }
         } catch (ModelLoadException | DataFormatException | IllegalArgumentException | IllegalStateException e) {
-            return finish(new TrialResult(trial, TrialResult.FAILED, e.getMessage()), trial, timings, start, null, null, engine, device);
+            return finish(failed(trial, e.getMessage()), trial, timings, start, null, null, engine, device);
         } catch (RuntimeException | OutOfMemoryError e) {
             e.printStackTrace(); // not a user's mistake: keep the trace in the worker log
-            return finish(new TrialResult(trial, TrialResult.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage()),
-                    trial, timings, start, null, null, engine, device);
+            return finish(failed(trial, e.getClass().getSimpleName() + ": " + e.getMessage()), trial, timings, start, null, null, engine, device);
         }
+    }
+
+    private static TrialResult failed(TrialConfig trial, String reason) {
+        TrialResult r = new TrialResult(trial, TrialResult.FAILED, reason);
+        Map<String, Object> perTask = unscored(trial);
+        if (!perTask.isEmpty()) r.put("per_task", perTask);
+        return r;
+    }
+
+    /** per_task of a trial without scores (diverged or failed): every evaluation task it names, each with no metrics, so reports count it per task. */
+    static Map<String, Object> unscored(TrialConfig trial) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (trial.task == null || !CommonsenseTask.handles(trial.task.name) || !CommonsenseLoader.check(trial.task).isEmpty()) return out;
+        for (String t : CommonsenseLoader.evalTasks(trial.task)) out.put(t, Map.of());
+        return out;
     }
 
     /** metrics = macro averages over the eval tasks (what a single-task report row shows); per_task; generations. */
