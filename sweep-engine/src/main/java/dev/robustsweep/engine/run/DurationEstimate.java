@@ -35,6 +35,13 @@ public final class DurationEstimate {
 
     private DurationEstimate() {}
 
+    /**
+     * Fixed costs of a decoder trial on CPU, measured with grids/quickstart-decoder.yaml on this project's
+     * shared 2-core machine (tiny-llama: about 1 s per training micro-batch of 4 x 470 tokens and 0.08 s
+     * per generated token of an evaluation batch, both dominated by per-operation overhead, not FLOPs).
+     */
+    static final double MICRO_BATCH_S = 1.0;
+    static final double GENERATION_STEP_S = 0.08;
     /** Characters per token when a tokenizer is not byte-level (LLaMA-family tokenizers on English: about 4). */
     static final double CHARS_PER_TOKEN = 4.0;
     /** Characters the llm-adapters template adds around a record (its fixed text and indentation). */
@@ -80,7 +87,14 @@ public final class DurationEstimate {
         double trainFlops = t.epochs * 6.0 * train * trainTokens * params * METHOD_FACTOR.getOrDefault(t.method, 1.0);
         double evalFlops = eval * 2.0 * params * (2 * evalTokens + t.decoder.maxNewTokens * t.decoder.numBeams);
         double throughput = exec.gpu() ? GPU_FLOPS : CPU_FLOPS_PER_THREAD * Math.max(1, exec.effectiveThreads());
-        return STARTUP_S + (trainFlops + evalFlops) / throughput;
+        double fixed = 0;
+        if (!exec.gpu()) {
+            int micro = t.decoder.microBatch(t.batchSize);
+            double evalBatches = evalTasks * Math.ceil((double) eval / evalTasks / Math.max(1, t.evalBatchSize));
+            fixed = t.epochs * Math.ceil((double) train / micro) * MICRO_BATCH_S
+                    + evalBatches * (2 + t.decoder.maxNewTokens * t.decoder.numBeams) * GENERATION_STEP_S;
+        }
+        return STARTUP_S + fixed + (trainFlops + evalFlops) / throughput;
     }
 
     /** Wall time of the whole grid: longest trials first, each onto the slot that frees first. */
