@@ -15,7 +15,8 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class TrialConfig {
-    public static final Set<String> METHODS = Set.of("full_ft", "lora", "dora", "adalora", "monteclora");
+    public static final Set<String> METHODS = Set.of("full_ft", "lora", "dora", "adalora", "monteclora",
+            "map", "mc_dropout", "checkpoint_ensemble", "temperature");
 
     /** Content-derived id, e.g. "mrpc-lora-lr3e-04-bs32-s42-1a2b3c4d". */
     @JsonProperty("trial_id") public String trialId;
@@ -86,6 +87,8 @@ public final class TrialConfig {
     @JsonProperty("adalora") public AdaLoraSettings adalora = new AdaLoraSettings();
     /** MonteCLoRA settings. */
     @JsonProperty("monteclora") public MonteCLoraSettings monteclora = new MonteCLoraSettings();
+    /** Settings of the Bayesian post-hoc baselines (map, mc_dropout, checkpoint_ensemble, temperature). */
+    @JsonProperty("posthoc") public PosthocSettings posthoc = new PosthocSettings();
 
     /** The values of the grid axes that produced this trial (copied into the result for reports). */
     @JsonProperty("grid_point") public Map<String, Object> gridPoint = new LinkedHashMap<>();
@@ -174,6 +177,13 @@ public final class TrialConfig {
             if (!Set.of("prior", "random").contains(m.dirichletInit)) errors.add("monteclora.dirichlet_init: expected prior or random, got '" + m.dirichletInit + "'");
             if (!Set.of("dense", "sparse").contains(m.mixture)) errors.add("monteclora.mixture: expected dense or sparse, got '" + m.mixture + "'");
             if (!Set.of("joint", "posthoc").contains(m.schedule)) errors.add("monteclora.schedule: expected joint or posthoc, got '" + m.schedule + "'");
+        }
+        if (posthoc == null) errors.add("posthoc: must be an object");
+        else {
+            if (posthoc.mcSamples < 1) errors.add("posthoc.mc_samples: must be >= 1, got " + posthoc.mcSamples);
+            if (posthoc.ensembleCheckpoints < 1) errors.add("posthoc.ensemble_checkpoints: must be >= 1, got " + posthoc.ensembleCheckpoints);
+            if (!(posthoc.holdoutFraction > 0 && posthoc.holdoutFraction < 1)) errors.add("posthoc.holdout_fraction: must be in (0, 1), got " + posthoc.holdoutFraction);
+            if (!(posthoc.mapWeightDecay >= 0) || Double.isInfinite(posthoc.mapWeightDecay)) errors.add("posthoc.map_weight_decay: must be a finite number >= 0, got " + posthoc.mapWeightDecay);
         }
         if (faultInjection != null) errors.addAll(faultInjection.validate());
         return errors;
