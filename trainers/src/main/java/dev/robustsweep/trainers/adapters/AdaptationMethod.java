@@ -2,6 +2,7 @@ package dev.robustsweep.trainers.adapters;
 
 import ai.djl.ndarray.NDArray;
 import dev.robustsweep.trainers.model.SequenceClassifier;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +29,14 @@ public interface AdaptationMethod {
 
     /** Called before every epoch (0-based), e.g. for MonteCLoRA's post-hoc schedule. */
     default void onEpochStart(int epoch, int epochs, SequenceClassifier model) {}
+
+    /**
+     * The phases of a trial of {@code epochs} epochs, in order, covering every epoch; each starts a fresh
+     * AdamW and schedule. Default: one phase at the trial's learning rate.
+     */
+    default List<TrainingPhase> phases(int epochs) {
+        return List.of(new TrainingPhase(0, epochs, 1.0));
+    }
 
     /** Method-specific state for the result file (AdaLoRA ranks, MonteCLoRA mixture weights...). */
     default Map<String, Object> state() {

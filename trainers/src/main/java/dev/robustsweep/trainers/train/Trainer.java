@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.robustsweep.trainers.adapters.AdaptationMethod;
+import dev.robustsweep.trainers.adapters.TrainingPhase;
 import dev.robustsweep.trainers.data.Batcher;
 import dev.robustsweep.trainers.data.TaskLoader;
 import dev.robustsweep.trainers.data.TokenizedExample;
@@ -20,7 +21,8 @@ import java.util.Map;
 
 /**
  * The training loop: seeded shuffling, AdamW with a warm-up schedule and global-norm clipping, the
- * method's extra losses added in one visible place, evaluation after every epoch. A NaN or infinite
+ * method's extra losses added in one visible place, evaluation after every epoch. A method with several
+ * phases (post-hoc MonteCLoRA) gets a fresh optimizer and schedule at each phase's first epoch. A NaN or infinite
  * loss or gradient norm stops the trial as diverged. Every step runs in its own NDScope, so no
  * native memory outlives a step.
  */
@@ -56,13 +58,24 @@ public final class Trainer {
     private LearningRateSchedule schedule;
     private int totalSteps;
     private int step;
+    /** Steps taken before the current phase began (the schedule counts from the phase's start). */
+    private int phaseStartStep;
 
-    /** Sets up the optimizer and schedule for a trial of {@code totalSteps} optimizer steps. */
+    /** Sets up the optimizer and schedule for a trial of {@code totalSteps} optimizer steps (one phase). */
     public void prepare(int totalSteps) {
         this.totalSteps = totalSteps;
         this.step = 0;
-        this.schedule = new LearningRateSchedule(trial.lrSchedulerType, trial.learningRate,
-                LearningRateSchedule.warmupSteps(trial.warmupSteps, trial.warmupRatio, totalSteps), totalSteps);
+        startPhase(totalSteps, 1.0);
+    }
+
+    /**
+     * A fresh AdamW and a fresh schedule (warm-up and decay over {@code phaseSteps}, peak learning_rate x
+     * {@code lrMultiplier}) from the current step on, as a new Hugging Face Trainer would start.
+     */
+    private void startPhase(int phaseSteps, double lrMultiplier) {
+        this.phaseStartStep = step;
+        this.schedule = new LearningRateSchedule(trial.lrSchedulerType, trial.learningRate * lrMultiplier,
+                LearningRateSchedule.warmupSteps(trial.warmupSteps, trial.warmupRatio, phaseSteps), phaseSteps);
         this.optimizer = new AdamW(model.allParameters(), trial.adamBeta1, trial.adamBeta2, trial.adamEpsilon, trial.weightDecay, manager);
     }
 
@@ -95,7 +108,8 @@ public final class Trainer {
             if (finite) {
                 // global-norm clipping, both signs: g *= min(1, max_norm / (||g|| + 1e-6))
                 double scale = trial.maxGradNorm > 0 ? Math.min(1.0, trial.maxGradNorm / (gradNorm + 1e-6)) : 1.0;
-                optimizer.step(schedule.lr(step - 1), scale);
+                // clip in place, AdamW step, then the method's hook sees the clipped gradients (PEFT order)
+                optimizer.step(schedule.lr(step - 1 - phaseStartStep), scale);
                 method.afterOptimizerStep(step, totalSteps);
                 for (Map.Entry<String, NDArray> e : extras.entrySet()) extraValues.put(e.getKey(), (double) e.getValue().getFloat());
             }
@@ -107,6 +121,7 @@ public final class Trainer {
     public TrainingOutcome train(List<TokenizedExample> train, List<TokenizedExample> dev) {
         int stepsPerEpoch = (train.size() + trial.batchSize - 1) / trial.batchSize;
         prepare(stepsPerEpoch * trial.epochs);
+        List<TrainingPhase> phases = method.phases(trial.epochs);
         ForwardContext evalCtx = new ForwardContext(false, trial.bf16);
         List<EpochRecord> epochs = new ArrayList<>();
         List<double[]> curve = new ArrayList<>();
@@ -115,6 +130,9 @@ public final class Trainer {
         double evalSeconds = 0;
         for (int epoch = 0; epoch < trial.epochs; epoch++) {
             method.onEpochStart(epoch, trial.epochs, model);
+            for (TrainingPhase phase : phases) {
+                if (phase.firstEpoch() == epoch) startPhase(stepsPerEpoch * phase.epochs(), phase.learningRateMultiplier());
+            }
             long t0 = System.nanoTime();
             // seeded shuffling, a fresh order every epoch
             int[] order = TaskLoader.permutation(train.size(), trial.seed * 1_000_003L + epoch);

@@ -2,16 +2,21 @@ package dev.robustsweep.trainers.trial;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** AdaLoRA settings (PEFT AdaLoraConfig names; method-spec.md section 2). */
+/** AdaLoRA settings (PEFT AdaLoraConfig names and defaults; method-spec.md section 2). */
 public final class AdaLoraSettings {
     /** Rank each layer is built with. */
     @JsonProperty("init_r") public int initR = 12;
     /** Average rank per layer after budget allocation. */
     @JsonProperty("target_r") public int targetR = 8;
-    /** Warm-up steps without pruning; null = 10% of the trial's total steps. */
+    /** Warm-up steps without pruning; null = per phase_defaults (PEFT: 0). */
     @JsonProperty("tinit") public Integer tinit = null;
-    /** Final steps with a fixed rank pattern; null = 20% of the trial's total steps. */
+    /** Final steps with a fixed rank pattern; null = per phase_defaults (PEFT: 0). */
     @JsonProperty("tfinal") public Integer tfinal = null;
+    /**
+     * What unset tinit / tfinal mean: "peft" (PEFT AdaLoraConfig's 0 and 0) or "fractions" (10% and 20% of
+     * the trial's total steps).
+     */
+    @JsonProperty("phase_defaults") public String phaseDefaults = "peft";
     /** Steps between two budget allocations. */
     @JsonProperty("deltaT") public int deltaT = 1;
     /** EMA factor of the sensitivity. */

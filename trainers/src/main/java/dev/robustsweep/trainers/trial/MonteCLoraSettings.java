@@ -20,6 +20,14 @@ public final class MonteCLoraSettings {
     @JsonProperty("dirichlet_init") public String dirichletInit = "prior";
     /** "dense" (W = sum pi_k S_k) or "sparse" (only argmax_k pi_k). */
     @JsonProperty("mixture") public String mixture = "dense";
-    /** "joint", or "posthoc": first half of the epochs trains A and B only, the second V and alpha only. */
+    /**
+     * "joint", or "posthoc": the first ceil(epochs / 2) epochs train A, B and the head; the rest train only
+     * V and alpha, with a fresh optimizer and schedule (the authors' finetune.py).
+     */
     @JsonProperty("schedule") public String schedule = "joint";
+    /**
+     * Post-hoc phase 2 learning rate = learning_rate x this (the authors' finetune.py: learning_rate *= 5
+     * unless learning_rate_coop is given).
+     */
+    @JsonProperty("posthoc_lr_multiplier") public double posthocLrMultiplier = 5.0;
 }

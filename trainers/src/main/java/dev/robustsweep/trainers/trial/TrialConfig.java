@@ -159,6 +159,9 @@ public final class TrialConfig {
             if (adalora.targetR <= 0 || adalora.targetR > adalora.initR) errors.add("adalora.target_r: must be in [1, init_r], got " + adalora.targetR);
             if (adalora.tinit != null && adalora.tinit < 0) errors.add("adalora.tinit: must be >= 0, got " + adalora.tinit);
             if (adalora.tfinal != null && adalora.tfinal < 0) errors.add("adalora.tfinal: must be >= 0, got " + adalora.tfinal);
+            if (!Set.of("peft", "fractions").contains(adalora.phaseDefaults)) {
+                errors.add("adalora.phase_defaults: expected peft or fractions, got '" + adalora.phaseDefaults + "'");
+            }
             if (adalora.deltaT <= 0) errors.add("adalora.deltaT: must be > 0, got " + adalora.deltaT);
             if (!(adalora.beta1 >= 0 && adalora.beta1 < 1)) errors.add("adalora.beta1: must be in [0, 1), got " + adalora.beta1);
             if (!(adalora.beta2 >= 0 && adalora.beta2 < 1)) errors.add("adalora.beta2: must be in [0, 1), got " + adalora.beta2);
@@ -177,6 +180,12 @@ public final class TrialConfig {
             if (!Set.of("prior", "random").contains(m.dirichletInit)) errors.add("monteclora.dirichlet_init: expected prior or random, got '" + m.dirichletInit + "'");
             if (!Set.of("dense", "sparse").contains(m.mixture)) errors.add("monteclora.mixture: expected dense or sparse, got '" + m.mixture + "'");
             if (!Set.of("joint", "posthoc").contains(m.schedule)) errors.add("monteclora.schedule: expected joint or posthoc, got '" + m.schedule + "'");
+            if ("posthoc".equals(m.schedule) && "monteclora".equals(method) && epochs == 1) {
+                errors.add("monteclora.schedule: posthoc needs epochs >= 2 (half the epochs train A and B, the rest V and alpha), got epochs 1");
+            }
+            if (!(m.posthocLrMultiplier > 0) || Double.isInfinite(m.posthocLrMultiplier)) {
+                errors.add("monteclora.posthoc_lr_multiplier: must be a positive number, got " + m.posthocLrMultiplier);
+            }
         }
         if (posthoc == null) errors.add("posthoc: must be an object");
         else {

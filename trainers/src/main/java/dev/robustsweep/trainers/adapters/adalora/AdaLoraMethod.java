@@ -25,8 +25,8 @@ import java.util.SplittableRandom;
  * every optimizer step ({@link RankAllocator}, {@link BudgetSchedule}); the rank pattern fixed at
  * T - tfinal and re-applied after every later step.
  *
- * <p>Steps are 1-based as the trainer passes them. tinit / tfinal default to 10% / 20% of the
- * trial's total steps when the trial does not set them ({@link BudgetSchedule#resolveTinit}).
+ * <p>Steps are 1-based as the trainer passes them. Unset tinit / tfinal are PEFT AdaLoraConfig's 0 / 0, or
+ * 10% / 20% of the trial's total steps with {@code phase_defaults: fractions} ({@link BudgetSchedule#resolveTinit}).
  */
 public final class AdaLoraMethod implements AdaptationMethod {
     private final AdaLoraSettings settings;
@@ -67,8 +67,8 @@ public final class AdaLoraMethod implements AdaptationMethod {
         TargetLinears.trainHead(model);
         int layers = adapters.size();
         schedule = new BudgetSchedule(settings.initR * layers, settings.targetR * layers,
-                BudgetSchedule.resolveTinit(settings.tinit, totalSteps),
-                BudgetSchedule.resolveTfinal(settings.tfinal, totalSteps), totalSteps, settings.deltaT);
+                BudgetSchedule.resolveTinit(settings.tinit, settings.phaseDefaults, totalSteps),
+                BudgetSchedule.resolveTfinal(settings.tfinal, settings.phaseDefaults, totalSteps), totalSteps, settings.deltaT);
         lastBudget = schedule.initBudget();
         allocator = new RankAllocator(adapters, settings.beta1, settings.beta2);
     }
@@ -124,6 +124,7 @@ public final class AdaLoraMethod implements AdaptationMethod {
         out.put("target_r", settings.targetR);
         out.put("tinit", schedule.tinit());
         out.put("tfinal", schedule.tfinal());
+        out.put("phase_defaults", settings.phaseDefaults);
         out.put("total_steps", schedule.totalSteps());
         out.put("budget", lastBudget);
         Map<String, Object> ranks = new LinkedHashMap<>();

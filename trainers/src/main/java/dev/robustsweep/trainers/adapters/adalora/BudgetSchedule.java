@@ -18,10 +18,14 @@ package dev.robustsweep.trainers.adapters.adalora;
  * @param deltaT       steps between two budget allocations
  */
 public record BudgetSchedule(int initBudget, int targetBudget, int tinit, int tfinal, int totalSteps, int deltaT) {
-    /** Default warm-up when a grid does not set tinit: 10% of the total steps. */
-    public static final double DEFAULT_TINIT_FRACTION = 0.10;
-    /** Default final phase when a grid does not set tfinal: 20% of the total steps. */
-    public static final double DEFAULT_TFINAL_FRACTION = 0.20;
+    /** {@code adalora.phase_defaults} value: unset tinit / tfinal are PEFT AdaLoraConfig's defaults, 0 and 0. */
+    public static final String PEFT_DEFAULTS = "peft";
+    /** {@code adalora.phase_defaults} value: unset tinit / tfinal are 10% / 20% of the trial's total steps. */
+    public static final String FRACTION_DEFAULTS = "fractions";
+    /** Warm-up under "fractions": 10% of the total steps. */
+    public static final double FRACTION_TINIT = 0.10;
+    /** Final phase under "fractions": 20% of the total steps. */
+    public static final double FRACTION_TFINAL = 0.20;
 
     public BudgetSchedule {
         if (!(tinit < totalSteps - tfinal)) {
@@ -31,14 +35,19 @@ public record BudgetSchedule(int initBudget, int targetBudget, int tinit, int tf
         if (deltaT <= 0) throw new IllegalArgumentException("adalora.deltaT: must be > 0, got " + deltaT);
     }
 
-    /** tinit as set, or floor(10% of T). */
-    public static int resolveTinit(Integer tinit, int totalSteps) {
-        return tinit != null ? tinit : (int) Math.floor(DEFAULT_TINIT_FRACTION * totalSteps);
+    /** tinit as set, else PEFT's 0 ("peft") or floor(10% of T) ("fractions"). */
+    public static int resolveTinit(Integer tinit, String phaseDefaults, int totalSteps) {
+        if (tinit != null) return tinit;
+        return FRACTION_DEFAULTS.equals(phaseDefaults) ? (int) Math.floor(FRACTION_TINIT * totalSteps) : 0;
     }
 
-    /** tfinal as set, or floor(20% of T). With both defaults tinit < T - tfinal holds for every T >= 1. */
-    public static int resolveTfinal(Integer tfinal, int totalSteps) {
-        return tfinal != null ? tfinal : (int) Math.floor(DEFAULT_TFINAL_FRACTION * totalSteps);
+    /**
+     * tfinal as set, else PEFT's 0 ("peft") or floor(20% of T) ("fractions"). With either default pair
+     * tinit < T - tfinal holds for every T >= 1.
+     */
+    public static int resolveTfinal(Integer tfinal, String phaseDefaults, int totalSteps) {
+        if (tfinal != null) return tfinal;
+        return FRACTION_DEFAULTS.equals(phaseDefaults) ? (int) Math.floor(FRACTION_TFINAL * totalSteps) : 0;
     }
 
     /** The budget (number of ranks kept over all layers) at a step. */

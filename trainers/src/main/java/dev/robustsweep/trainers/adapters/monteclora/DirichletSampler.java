@@ -7,7 +7,10 @@ import ai.djl.ndarray.NDArray;
  * pi ~ Dirichlet(alpha), reparameterised so gradients reach alpha (MonteCLoRA Algorithm 1 step 2).
  *
  * <p>Choice: the Laplace approximation in the softmax basis (MacKay 1998; Srivastava and Sutton 2017),
- * as the paper's reference code does, rather than the paper's Gamma/normalise construction: the engine
+ * as the authors' active sampler (LCS2-IIITD/MonteCLoRA, tuners_utils.py MonteCLoRASampler: softmax of the
+ * Laplace logits; their unused MonteCLoRALinear class and an older commented-out sampler take sigmoid, then
+ * renormalise) and PEFT's MonteCLoRA
+ * variant (tuners/lora/monteclora.py: softmax) do, rather than the paper's Gamma/normalise construction: the engine
  * has no Gamma sampler, and a Gamma sampler written from engine ops (Marsaglia-Tsang rejection) has no
  * exact reparameterisation gradient. With alpha = exp(log_alpha) [..., N]:
  * <pre>

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robustsweep.trainers.adapters.AdaptationMethod;
+import dev.robustsweep.trainers.adapters.TrainingPhase;
 import dev.robustsweep.trainers.adapters.TargetLinears;
 import dev.robustsweep.trainers.adapters.lora.LoraAdapter;
 import dev.robustsweep.trainers.model.Linear;
@@ -23,7 +24,8 @@ import java.util.SplittableRandom;
 
 /**
  * MonteCLoRA (Sengupta et al.; method-spec.md section 3) on the target linears: A, B, log V and
- * log alpha trainable (the post-hoc schedule switches between A, B and V, alpha), head trainable.
+ * log alpha trainable, head trainable (the post-hoc schedule trains A, B and the head, then V and alpha
+ * alone: {@link #phases}).
  *
  * <p>Extra losses after each training forward (section 4.4):
  * "kl" = eta (KL_N + KL_W + KL_D) averaged over the MonteCLoRA layers (eq. 19-21), and, when
@@ -89,19 +91,36 @@ public final class MonteCLoraMethod implements AdaptationMethod {
         piSums = new double[n];
     }
 
-    /** Post-hoc schedule: the first ceil(epochs / 2) epochs train A, B; the rest V and alpha (mu frozen). */
+    /**
+     * Post-hoc (paper section 6 ablation; the authors' finetune.py with posthoc_app): phase 1, the first
+     * ceil(epochs / 2) epochs, trains mu (A, B) and the head; phase 2 trains only V and alpha (everything
+     * else frozen) with a fresh optimizer and schedule at learning_rate x posthoc_lr_multiplier.
+     */
+    @Override
+    public List<TrainingPhase> phases(int epochs) {
+        if (!"posthoc".equals(settings.schedule) || epochs < 2) return AdaptationMethod.super.phases(epochs);
+        int first = meanPhaseEpochs(epochs);
+        return List.of(new TrainingPhase(0, first, 1.0), new TrainingPhase(first, epochs - first, settings.posthocLrMultiplier));
+    }
+
+    private static int meanPhaseEpochs(int epochs) {
+        return (epochs + 1) / 2;
+    }
+
+    /** Post-hoc: sets what trains in the epoch's phase ({@link #phases}). */
     @Override
     public void onEpochStart(int epoch, int epochs, SequenceClassifier model) {
         if (epoch != this.epoch) closeEpoch();
         this.epoch = epoch;
         if (!"posthoc".equals(settings.schedule)) return;
-        boolean meanPhase = epoch < (epochs + 1) / 2;
+        boolean meanPhase = epoch < meanPhaseEpochs(epochs);
         for (MonteCLoraAdapter adapter : adapters) {
             adapter.a().setTrainable(meanPhase);
             adapter.b().setTrainable(meanPhase);
             adapter.logScale().setTrainable(!meanPhase);
             adapter.logConcentration().setTrainable(!meanPhase);
         }
+        for (Parameter p : model.head().classifierParameters()) p.setTrainable(meanPhase);
     }
 
     @Override

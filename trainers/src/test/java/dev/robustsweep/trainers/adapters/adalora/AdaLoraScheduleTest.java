@@ -36,15 +36,32 @@ class AdaLoraScheduleTest {
 
     @Test
     void defaultsAndValidation() {
-        assertEquals(5, BudgetSchedule.resolveTinit(null, 50));
-        assertEquals(10, BudgetSchedule.resolveTfinal(null, 50));
-        assertEquals(0, BudgetSchedule.resolveTinit(null, 3));
-        assertEquals(7, BudgetSchedule.resolveTinit(7, 3));
-        for (int t = 1; t < 200; t++) {
-            int tinit = BudgetSchedule.resolveTinit(null, t);
-            int tfinal = BudgetSchedule.resolveTfinal(null, t);
-            assertTrue(tinit < t - tfinal, "defaults valid for T = " + t);
+        // PEFT AdaLoraConfig: tinit = tfinal = 0 unless set
+        assertEquals(0, BudgetSchedule.resolveTinit(null, "peft", 50));
+        assertEquals(0, BudgetSchedule.resolveTfinal(null, "peft", 50));
+        assertEquals(7, BudgetSchedule.resolveTinit(7, "peft", 50));
+        // the named option: 10% / 20% of T
+        assertEquals(5, BudgetSchedule.resolveTinit(null, "fractions", 50));
+        assertEquals(10, BudgetSchedule.resolveTfinal(null, "fractions", 50));
+        assertEquals(0, BudgetSchedule.resolveTinit(null, "fractions", 3));
+        assertEquals(7, BudgetSchedule.resolveTinit(7, "fractions", 3));
+        for (String defaults : new String[] {"peft", "fractions"}) {
+            for (int t = 1; t < 200; t++) {
+                int tinit = BudgetSchedule.resolveTinit(null, defaults, t);
+                int tfinal = BudgetSchedule.resolveTfinal(null, defaults, t);
+                assertTrue(tinit < t - tfinal, defaults + " defaults valid for T = " + t);
+            }
         }
+        TrialConfig peft = new TrialConfig();
+        assertEquals("peft", peft.adalora.phaseDefaults);
+        assertEquals(12, peft.adalora.initR);
+        assertEquals(8, peft.adalora.targetR);
+        assertEquals(1, peft.adalora.deltaT);
+        assertEquals(0.85, peft.adalora.beta1);
+        assertEquals(0.85, peft.adalora.beta2);
+        assertEquals(0.5, peft.adalora.orthRegWeight);
+        peft.adalora.phaseDefaults = "tenth";
+        assertTrue(peft.validate().stream().anyMatch(m -> m.startsWith("adalora.phase_defaults: expected peft or fractions")), peft.validate().toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BudgetSchedule(72, 48, 50, 60, 100, 1));
         assertTrue(e.getMessage().contains("adalora.tinit") && e.getMessage().contains("tfinal 60"), e.getMessage());
     }
