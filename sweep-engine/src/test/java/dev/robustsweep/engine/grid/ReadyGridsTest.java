@@ -93,8 +93,8 @@ class ReadyGridsTest {
     @Test
     void calibrationQuickstartRunsThePosthocBaselinesOnMiniLm() {
         ValidatedGrid v = GridValidator.check(GridFile.read(REPO.resolve("grids/quickstart-calibration.yaml"), Map.of()));
-        assertEquals(6 * 4, v.trials().size());
-        assertEquals(List.of("lora", "monteclora", "map", "mc_dropout", "checkpoint_ensemble", "temperature"),
+        assertEquals(8 * 4, v.trials().size());
+        assertEquals(List.of("lora", "monteclora", "map", "mc_dropout", "checkpoint_ensemble", "temperature", "llla", "laplace_lora"),
                 v.grid().methods().stream().map(MethodVariant::name).toList());
         for (TrialConfig t : v.trials()) {
             assertEquals("minilm-l6", t.model);
@@ -116,7 +116,7 @@ class ReadyGridsTest {
         ValidatedGrid v = GridValidator.check(GridFile.read(REPO.resolve("grids/paper-bayesian-posthoc.yaml"),
                 Map.of("ROBERTA_BASE", roberta.toString(), "GLUE_DATA", data.toString())));
         List<String> methods = v.grid().methods().stream().map(MethodVariant::name).toList();
-        assertTrue(methods.containsAll(List.of("lora", "monteclora", "map", "mc_dropout", "checkpoint_ensemble", "temperature")), methods.toString());
+        assertEquals(List.of("lora", "monteclora", "map", "mc_dropout", "checkpoint_ensemble", "temperature", "llla", "laplace_lora"), methods);
         assertEquals(5 * methods.size() * 9, v.trials().size());
         perTaskAndMethod(v.trials()).forEach((k, n) -> assertEquals(9L, n, k));
         for (TrialConfig t : v.trials()) {

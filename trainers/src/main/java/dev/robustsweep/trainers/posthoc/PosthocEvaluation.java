@@ -6,6 +6,7 @@ import dev.robustsweep.trainers.data.TaskLoader;
 import dev.robustsweep.trainers.data.TokenizedExample;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.posthoc.laplace.LaplaceLora;
 import dev.robustsweep.trainers.train.ClassificationMetrics;
 import dev.robustsweep.trainers.train.EpochRecord;
 import dev.robustsweep.trainers.train.Evaluator;
@@ -19,22 +20,26 @@ import java.util.Set;
 
 /**
  * The post-hoc predictive of the Bayesian baselines that keep LoRA's training (method-spec.md section 9):
- * {@code mc_dropout}, {@code checkpoint_ensemble} and {@code temperature}. The trial trains its LoRA
+ * {@code mc_dropout}, {@code checkpoint_ensemble}, {@code temperature}, {@code laplace_lora} and {@code llla}. The trial trains its LoRA
  * fine-tune as usual (per-epoch scores are the plain deterministic ones); the final scores are those
  * of the method's predictive, and the result's "posthoc" block records the plain scores beside them,
  * the method's fitted values and its cost.
  */
 public final class PosthocEvaluation {
     /** Methods whose predictive this class computes (they train exactly like lora). */
-    public static final Set<String> METHODS = Set.of("mc_dropout", "checkpoint_ensemble", "temperature");
+    public static final Set<String> METHODS = Set.of("mc_dropout", "checkpoint_ensemble", "temperature", "laplace_lora", "llla");
 
     private final TrialConfig trial;
     private final Evaluator evaluator;
+    private final dev.robustsweep.trainers.data.Batcher batcher;
+    private final int numLabels;
     private final List<Predictions> epochPredictions = new ArrayList<>();
 
-    public PosthocEvaluation(TrialConfig trial, Evaluator evaluator) {
+    public PosthocEvaluation(TrialConfig trial, Evaluator evaluator, dev.robustsweep.trainers.data.Batcher batcher, int numLabels) {
         this.trial = trial;
         this.evaluator = evaluator;
+        this.batcher = batcher;
+        this.numLabels = numLabels;
     }
 
     public static boolean applies(TrialConfig trial) {
@@ -83,10 +88,11 @@ public final class PosthocEvaluation {
 
     /**
      * After training: the method's predictive on {@code dev}. {@code lastDev} is the deterministic dev
-     * predictive of the final epoch; {@code holdout} the held-out training examples (temperature only).
+     * predictive of the final epoch; {@code holdout} the held-out training examples (temperature only);
+     * {@code train} the examples the fine-tune trained on (the Laplace curvature and marginal likelihood).
      */
     public Outcome finish(SequenceClassifier model, List<TokenizedExample> dev, List<TokenizedExample> holdout,
-                          Predictions lastDev, NDManager manager, Engine engine) {
+                          List<TokenizedExample> train, Predictions lastDev, NDManager manager, Engine engine) {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("method", trial.method);
         long t0 = System.nanoTime();
@@ -111,6 +117,17 @@ public final class PosthocEvaluation {
                 state.put("holdout_examples", holdout.size());
                 state.put("holdout_nll_before", TemperatureScaling.nll(held, 1.0));
                 state.put("holdout_nll_after", TemperatureScaling.nll(held, 1.0 / t));
+            }
+            case "laplace_lora", "llla" -> {
+                LaplaceLora la = new LaplaceLora(model, "llla".equals(trial.method));
+                la.fit(train, batcher, manager, trial.evalBatchSize, numLabels, trial.bf16, trial.posthoc.laplacePriorPrecision);
+                long t1 = System.nanoTime();
+                predictive = la.predict(dev, batcher, manager, trial.evalBatchSize, numLabels, trial.bf16,
+                        trial.posthoc.laplacePredictive, trial.posthoc.laplaceSamples, trial.seed);
+                state.putAll(la.state());
+                state.put("predictive", trial.posthoc.laplacePredictive);
+                if ("mc".equals(trial.posthoc.laplacePredictive)) state.put("laplace_samples", trial.posthoc.laplaceSamples);
+                state.put("laplace_predict_s", (System.nanoTime() - t1) / 1e9);
             }
             default -> throw new IllegalStateException("not a post-hoc method: " + trial.method);
         }

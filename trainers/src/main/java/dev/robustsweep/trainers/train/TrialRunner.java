@@ -79,7 +79,7 @@ public final class TrialRunner {
 
                 Batcher batcher = new Batcher(folder.config());
                 Evaluator evaluator = new Evaluator(batcher, trial.evalBatchSize, task.numLabels());
-                PosthocEvaluation posthoc = PosthocEvaluation.applies(trial) ? new PosthocEvaluation(trial, evaluator) : null;
+                PosthocEvaluation posthoc = PosthocEvaluation.applies(trial) ? new PosthocEvaluation(trial, evaluator, batcher, task.numLabels()) : null;
                 List<List<TokenizedExample>> split = PosthocEvaluation.split(trial, train); // temperature: held-out training part
                 TrainingOutcome outcome = new Trainer(trial, model, method, batcher, evaluator, manager,
                         posthoc == null ? listener : posthoc.listener(listener)).train(split.get(0), dev);
@@ -88,7 +88,8 @@ public final class TrialRunner {
                         outcome.diverged() ? "non-finite loss or gradient at step " + outcome.divergedAtStep() : null);
                 result.outcome(outcome);
                 if (posthoc != null && !outcome.diverged() && outcome.last() != null) {
-                    PosthocEvaluation.Outcome p = posthoc.finish(model, dev, split.get(1), evaluator.lastPredictions(), manager, engine);
+                    PosthocEvaluation.Outcome p = posthoc.finish(model, dev, split.get(1), split.get(0),
+                            evaluator.lastPredictions(), manager, engine);
                     result.posthoc(p.metrics(), outcome.last().epoch(), p.state());
                 }
                 result.put("method_state", method.state());

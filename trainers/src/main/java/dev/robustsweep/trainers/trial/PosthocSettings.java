@@ -19,4 +19,10 @@ public final class PosthocSettings {
      * (w / 2) sum theta^2 (coupled L2 weight decay; prior precision w x n_train).
      */
     @JsonProperty("map_weight_decay") public double mapWeightDecay = 0.01;
+    /** laplace_lora, llla: predictive of the linearised model, "probit" or "mc" (sampled logits). */
+    @JsonProperty("laplace_predictive") public String laplacePredictive = "probit";
+    /** laplace_lora, llla with "mc": logit samples per example. */
+    @JsonProperty("laplace_samples") public int laplaceSamples = 100;
+    /** laplace_lora, llla: a fixed prior precision; null = maximise the marginal likelihood. */
+    @JsonProperty("laplace_prior_precision") public Double laplacePriorPrecision;
 }

@@ -16,7 +16,7 @@ import java.util.Set;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class TrialConfig {
     public static final Set<String> METHODS = Set.of("full_ft", "lora", "dora", "adalora", "monteclora",
-            "map", "mc_dropout", "checkpoint_ensemble", "temperature");
+            "map", "mc_dropout", "checkpoint_ensemble", "temperature", "laplace_lora", "llla");
 
     /** Content-derived id, e.g. "mrpc-lora-lr3e-04-bs32-s42-1a2b3c4d". */
     @JsonProperty("trial_id") public String trialId;
@@ -193,6 +193,11 @@ public final class TrialConfig {
             if (posthoc.ensembleCheckpoints < 1) errors.add("posthoc.ensemble_checkpoints: must be >= 1, got " + posthoc.ensembleCheckpoints);
             if (!(posthoc.holdoutFraction > 0 && posthoc.holdoutFraction < 1)) errors.add("posthoc.holdout_fraction: must be in (0, 1), got " + posthoc.holdoutFraction);
             if (!(posthoc.mapWeightDecay >= 0) || Double.isInfinite(posthoc.mapWeightDecay)) errors.add("posthoc.map_weight_decay: must be a finite number >= 0, got " + posthoc.mapWeightDecay);
+            if (!Set.of("probit", "mc").contains(posthoc.laplacePredictive)) errors.add("posthoc.laplace_predictive: expected probit or mc, got '" + posthoc.laplacePredictive + "'");
+            if (posthoc.laplaceSamples < 1) errors.add("posthoc.laplace_samples: must be >= 1, got " + posthoc.laplaceSamples);
+            if (posthoc.laplacePriorPrecision != null && !(posthoc.laplacePriorPrecision > 0 && !posthoc.laplacePriorPrecision.isInfinite())) {
+                errors.add("posthoc.laplace_prior_precision: must be a positive number or null (marginal likelihood), got " + posthoc.laplacePriorPrecision);
+            }
         }
         if (faultInjection != null) errors.addAll(faultInjection.validate());
         return errors;
