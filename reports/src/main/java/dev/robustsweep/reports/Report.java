@@ -26,7 +26,7 @@ import java.util.TreeSet;
  */
 public final class Report {
     /** Canonical row order of the paper's tables; other methods follow alphabetically. */
-    public static final List<String> METHOD_ORDER = List.of("full_ft", "lora", "dora", "adalora", "monteclora",
+    public static final List<String> METHOD_ORDER = List.of("full_ft", "adapter", "lora", "dora", "adalora", "monteclora",
             "map", "mc_dropout", "checkpoint_ensemble", "temperature", "llla", "laplace_lora");
     /** The reference when none is given and it is present: the paper's method. */
     public static final String DEFAULT_REFERENCE = "monteclora";

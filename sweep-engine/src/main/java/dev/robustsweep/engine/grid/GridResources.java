@@ -1,6 +1,9 @@
 package dev.robustsweep.engine.grid;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.robustsweep.trainers.commonsense.CommonsenseData;
+import dev.robustsweep.trainers.commonsense.CommonsenseLoader;
+import dev.robustsweep.trainers.commonsense.CommonsenseTask;
 import dev.robustsweep.trainers.data.TaskData;
 import dev.robustsweep.trainers.data.TaskLoader;
 import dev.robustsweep.trainers.model.EncoderConfig;
@@ -44,6 +47,11 @@ public record GridResources(Map<String, EncoderConfig> models, Map<String, TaskS
         for (GridTask t : sweep.tasks()) {
             for (Map.Entry<String, String> d : dataDirs.entrySet()) {
                 try {
+                    if (CommonsenseTask.handles(t.name()) && t.spec().format == null) {
+                        CommonsenseData data = CommonsenseLoader.load(t.spec(), Path.of(d.getKey()));
+                        sizes.put(dataKey(t.name(), d.getKey()), new TaskSize(data.train().size(), data.evalSize()));
+                        continue;
+                    }
                     TaskData data = TaskLoader.load(t.spec(), Path.of(d.getKey()));
                     sizes.put(dataKey(t.name(), d.getKey()), new TaskSize(data.train().size(), data.dev().size()));
                 } catch (RuntimeException e) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robustsweep.engine.execution.ExecutionSettings;
 import dev.robustsweep.trainers.data.TaskDefinition;
+import dev.robustsweep.trainers.commonsense.CommonsenseLoader;
+import dev.robustsweep.trainers.commonsense.CommonsenseTask;
 import dev.robustsweep.trainers.data.TaskLoader;
 import dev.robustsweep.trainers.trial.TaskSpec;
 import dev.robustsweep.trainers.trial.TrialConfig;
@@ -207,7 +209,8 @@ public final class GridValidator {
             return out;
         }
         Set<String> names = new HashSet<>();
-        List<String> allSpecKeys = List.of("name", "format", "train", "dev", "text_fields", "label_field", "label_map", "header", "dev_fraction", "split_seed");
+        List<String> allSpecKeys = List.of("name", "format", "train", "dev", "text_fields", "label_field", "label_map", "header", "dev_fraction", "split_seed",
+                "train_mix", "eval_tasks");
         for (int i = 0; i < v.size(); i++) {
             JsonNode t = v.get(i);
             String p = GridFile.index("tasks", i);
@@ -239,10 +242,19 @@ public final class GridValidator {
                 errors.add(grid.error(t.isObject() ? GridFile.child(p, "name") : p, "expected a task name of letters, digits, '.', '_' or '-', found " + TrialSchema.found(t.isObject() ? t.get("name") : t)));
                 continue;
             }
-            try {
+            if (CommonsenseTask.handles(spec.name) && spec.format == null) {
+                // a decoder task (LLM-Adapters format): its own checks, each naming the key
+                List<String> problems = CommonsenseLoader.check(spec);
+                for (String problem : problems) errors.add(grid.error(p, problem));
+                if (!problems.isEmpty()) continue;
+            } else if (spec.trainMix != null || spec.evalTasks != null) {
+                errors.add(grid.error(p, "task '" + spec.name + "': train_mix and eval_tasks belong to the commonsense tasks " + CommonsenseTask.BUILTIN.keySet()
+                        + " and '" + CommonsenseTask.MIX + "'"));
+                continue;
+            } else try {
                 TaskLoader.definition(spec);
             } catch (IllegalArgumentException e) {
-                String hint = spec.format == null ? Suggestions.hint(spec.name, TaskDefinition.BUILTIN.keySet()) : "";
+                String hint = spec.format == null ? Suggestions.hint(spec.name, allTaskNames()) : "";
                 errors.add(grid.error(p, e.getMessage() + hint));
                 continue;
             }
@@ -253,6 +265,14 @@ public final class GridValidator {
             out.add(new GridTask(spec, p));
         }
         return out;
+    }
+
+    /** Built-in task names: classification (encoders) and commonsense (decoders). */
+    private static Set<String> allTaskNames() {
+        Set<String> all = new TreeSet<>(TaskDefinition.BUILTIN.keySet());
+        all.addAll(CommonsenseTask.BUILTIN.keySet());
+        all.add(CommonsenseTask.MIX);
+        return all;
     }
 
     private List<Axis> axes(JsonNode v, String path) {

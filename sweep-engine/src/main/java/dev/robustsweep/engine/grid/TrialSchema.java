@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import dev.robustsweep.trainers.trial.AdaLoraSettings;
+import dev.robustsweep.trainers.trial.AdapterSettings;
 import dev.robustsweep.trainers.trial.FaultInjection;
 import dev.robustsweep.trainers.trial.LoraSettings;
 import dev.robustsweep.trainers.trial.MonteCLoraSettings;
@@ -46,7 +47,7 @@ public final class TrialSchema {
 
     private TrialSchema() {
         Map<String, Class<?>> blockTypes = Map.of("lora", LoraSettings.class, "adalora", AdaLoraSettings.class,
-                "monteclora", MonteCLoraSettings.class, "fault_injection", FaultInjection.class,
+                "monteclora", MonteCLoraSettings.class, "adapter", AdapterSettings.class, "fault_injection", FaultInjection.class,
                 "posthoc", PosthocSettings.class);
         for (BeanPropertyDefinition prop : properties(TrialConfig.class)) {
             String name = prop.getName();

@@ -1,7 +1,7 @@
 package dev.robustsweep.trainers.adapters;
 
 import ai.djl.ndarray.NDArray;
-import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.model.AdaptableModel;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +14,7 @@ public interface AdaptationMethod {
     String name();
 
     /** Installs adapters on the model and marks trainable parameters (the head always trains). */
-    void apply(SequenceClassifier model);
+    void apply(AdaptableModel model);
 
     /**
      * Extra loss terms of the step whose forward pass just ran, by name, each already weighted as it
@@ -28,7 +28,7 @@ public interface AdaptationMethod {
     default void afterOptimizerStep(int step, int totalSteps) {}
 
     /** Called before every epoch (0-based), e.g. for MonteCLoRA's post-hoc schedule. */
-    default void onEpochStart(int epoch, int epochs, SequenceClassifier model) {}
+    default void onEpochStart(int epoch, int epochs, AdaptableModel model) {}
 
     /**
      * The phases of a trial of {@code epochs} epochs, in order, covering every epoch; each starts a fresh

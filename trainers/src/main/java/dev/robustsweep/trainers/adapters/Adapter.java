@@ -23,4 +23,12 @@ public interface Adapter {
 
     /** The weight W0' [n_out, n_in] that gives the adapter's evaluation output with a plain linear (merge). */
     NDArray mergedWeight(NDArray w0);
+
+    /**
+     * Whether {@link #mergedWeight} exists: false for a non-linear adapter (the bottleneck adapter),
+     * which then also runs its own forward pass at evaluation.
+     */
+    default boolean mergeable() {
+        return true;
+    }
 }

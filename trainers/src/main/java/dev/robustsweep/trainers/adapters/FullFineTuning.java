@@ -1,6 +1,6 @@
 package dev.robustsweep.trainers.adapters;
 
-import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.model.AdaptableModel;
 
 /** Full fine-tuning: every weight of the encoder and the head trains. */
 public final class FullFineTuning implements AdaptationMethod {
@@ -10,7 +10,7 @@ public final class FullFineTuning implements AdaptationMethod {
     }
 
     @Override
-    public void apply(SequenceClassifier model) {
+    public void apply(AdaptableModel model) {
         TargetLinears.setAll(model.baseParameters(), true);
     }
 }

@@ -1,10 +1,8 @@
 package dev.robustsweep.trainers.adapters;
 
-import dev.robustsweep.trainers.model.EncoderLayer;
+import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.model.Linear;
 import dev.robustsweep.trainers.model.Parameter;
-import dev.robustsweep.trainers.model.SequenceClassifier;
-import dev.robustsweep.trainers.trial.TargetModules;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,19 +10,15 @@ import java.util.List;
 public final class TargetLinears {
     private TargetLinears() {}
 
-    public static List<Linear> of(SequenceClassifier model, List<String> targetModules) {
-        List<Linear> out = new ArrayList<>();
-        for (EncoderLayer layer : model.encoder().layers()) {
-            for (String name : TargetModules.resolve(targetModules)) out.add(layer.targetLinears().get(name));
-        }
-        return out;
+    public static List<Linear> of(AdaptableModel model, List<String> targetModules) {
+        return model.targetLinears(targetModules);
     }
 
     /**
      * Installs one adapter per target linear (made by {@code factory}, in the fixed order of
      * {@link #of}), makes its parameters trainable, and trains the head; returns the adapters.
      */
-    public static <A extends Adapter> List<A> install(SequenceClassifier model, List<String> targetModules,
+    public static <A extends Adapter> List<A> install(AdaptableModel model, List<String> targetModules,
                                                       java.util.function.Function<Linear, A> factory) {
         List<A> adapters = new ArrayList<>();
         for (Linear linear : of(model, targetModules)) {
@@ -38,11 +32,12 @@ public final class TargetLinears {
     }
 
     /**
-     * PEFT's modules_to_save for SEQ_CLS: the whole {@code classifier} module trains under every adapter
-     * method (RoBERTa: classifier.dense and classifier.out_proj); BERT's pooler stays frozen.
+     * PEFT's modules_to_save: for SEQ_CLS the whole {@code classifier} module trains under every adapter
+     * method (RoBERTa: classifier.dense and classifier.out_proj; BERT's pooler stays frozen); for
+     * CAUSAL_LM nothing (the LM head stays frozen).
      */
-    public static void trainHead(SequenceClassifier model) {
-        for (Parameter p : model.head().classifierParameters()) p.setTrainable(true);
+    public static void trainHead(AdaptableModel model) {
+        for (Parameter p : model.alwaysTrainedParameters()) p.setTrainable(true);
     }
 
     /** Makes every parameter of the model (base and adapters) trainable or frozen. */

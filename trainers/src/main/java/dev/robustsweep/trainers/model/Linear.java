@@ -46,12 +46,12 @@ public final class Linear {
     }
 
     /**
-     * Before an evaluation: folds the adapter into a copy of W0 (its exact merge), so every method
-     * evaluates at the cost of a plain linear; W0 and the adapter are left as they are. The copy
+     * Before an evaluation: folds the adapter into a copy of W0 (its exact merge), so every linear
+     * adapter method evaluates at the cost of a plain linear (a non-mergeable one keeps its forward); W0 and the adapter are left as they are. The copy
      * belongs to the caller's NDScope; {@link #endEvaluation()} forgets it.
      */
     public void beginEvaluation() {
-        if (adapter != null) evaluationWeight = adapter.mergedWeight(weight.array());
+        if (adapter != null && adapter.mergeable()) evaluationWeight = adapter.mergedWeight(weight.array());
     }
 
     public void endEvaluation() {
@@ -61,6 +61,7 @@ public final class Linear {
     /** Folds the adapter into W0 and removes it (evaluation and export run a plain linear). */
     public void merge() {
         if (adapter == null) return;
+        if (!adapter.mergeable()) throw new IllegalStateException(name + ": this adapter is non-linear and cannot be merged into the weight");
         NDArray merged = adapter.mergedWeight(weight.array());
         weight.array().set(merged.toFloatArray());
         merged.close();

@@ -8,7 +8,7 @@ import java.util.List;
  * Encoder plus the sequence-classification head of the model type ({@link ClassificationHead}).
  * Input an {@link EncoderInput}; output logits [batch, num_labels].
  */
-public final class SequenceClassifier {
+public final class SequenceClassifier implements AdaptableModel {
     private final Encoder encoder;
     private final ClassificationHead head;
 
@@ -29,7 +29,29 @@ public final class SequenceClassifier {
         return head;
     }
 
+    @Override
+    public List<String> moduleNames() {
+        return dev.robustsweep.trainers.trial.TargetModules.NAMES;
+    }
+
+    @Override
+    public List<Linear> targetLinears(List<String> targetModules) {
+        List<String> names = dev.robustsweep.trainers.trial.TargetModules.select(moduleNames(), targetModules, "encoder");
+        List<Linear> out = new ArrayList<>();
+        for (EncoderLayer layer : encoder.layers) {
+            for (String name : names) out.add(layer.targetLinears().get(name));
+        }
+        return out;
+    }
+
+    /** PEFT's modules_to_save for SEQ_CLS: the {@code classifier} module (BERT's pooler stays frozen). */
+    @Override
+    public List<Parameter> alwaysTrainedParameters() {
+        return head.classifierParameters();
+    }
+
     /** Every base parameter (encoder and head, BERT's pooler included), adapters excluded. */
+    @Override
     public List<Parameter> baseParameters() {
         List<Parameter> out = new ArrayList<>();
         Embeddings e = encoder.embeddings;
@@ -54,6 +76,7 @@ public final class SequenceClassifier {
     }
 
     /** Base parameters plus those of every installed adapter. */
+    @Override
     public List<Parameter> allParameters() {
         List<Parameter> out = baseParameters();
         for (EncoderLayer layer : encoder.layers) {

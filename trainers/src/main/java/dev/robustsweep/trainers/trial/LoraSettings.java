@@ -11,7 +11,7 @@ public final class LoraSettings {
     @JsonProperty("lora_alpha") public double loraAlpha = 16;
     /** Dropout on the adapter's input x (not on the base path). */
     @JsonProperty("lora_dropout") public double loraDropout = 0.0;
-    /** Adapted linears: query, key, value, attention_output, intermediate, output, or "all". */
+    /** Adapted linears: encoder query, key, value, attention_output, intermediate, output; decoder q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj; or "all". */
     @JsonProperty("target_modules") public List<String> targetModules = List.of("query", "key", "value");
     /** rsLoRA: scaling = lora_alpha / sqrt(r). */
     @JsonProperty("use_rslora") public boolean useRslora = false;

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class TrialConfig {
-    public static final Set<String> METHODS = Set.of("full_ft", "lora", "dora", "adalora", "monteclora",
+    public static final Set<String> METHODS = Set.of("full_ft", "lora", "dora", "adalora", "monteclora", "adapter",
             "map", "mc_dropout", "checkpoint_ensemble", "temperature", "laplace_lora", "llla");
 
     /** Content-derived id, e.g. "mrpc-lora-lr3e-04-bs32-s42-1a2b3c4d". */
@@ -28,7 +28,7 @@ public final class TrialConfig {
     @JsonProperty("task") public TaskSpec task;
     /** Root of built-in task data (glue/MRPC/..., superglue/BoolQ/...); null = the repository's data/. */
     @JsonProperty("data_dir") public String dataDir;
-    /** Method: full_ft, lora, dora, adalora, monteclora. */
+    /** Method: full_ft, lora, dora, adalora, monteclora, adapter (LLM-Adapters' bottleneck adapter). */
     @JsonProperty("method") public String method;
     /** The grid's name for this method variant (e.g. "monteclora-sparse"); null = method. */
     @JsonProperty("method_name") public String methodName;
@@ -87,6 +87,8 @@ public final class TrialConfig {
     @JsonProperty("adalora") public AdaLoraSettings adalora = new AdaLoraSettings();
     /** MonteCLoRA settings. */
     @JsonProperty("monteclora") public MonteCLoraSettings monteclora = new MonteCLoraSettings();
+    /** Bottleneck adapter settings (method adapter). */
+    @JsonProperty("adapter") public AdapterSettings adapter = new AdapterSettings();
     /** Settings of the Bayesian post-hoc baselines (map, mc_dropout, checkpoint_ensemble, temperature). */
     @JsonProperty("posthoc") public PosthocSettings posthoc = new PosthocSettings();
 
@@ -148,8 +150,9 @@ public final class TrialConfig {
             checkProbability(errors, "lora.lora_dropout", lora.loraDropout);
             if (lora.targetModules == null || lora.targetModules.isEmpty()) errors.add("lora.target_modules: must name at least one module");
             else for (String m : lora.targetModules) {
-                if (!TargetModules.NAMES.contains(m) && !"all".equals(m)) {
-                    errors.add("lora.target_modules: unknown module '" + m + "', expected " + TargetModules.NAMES + " or all");
+                if (!TargetModules.known(m)) {
+                    errors.add("lora.target_modules: unknown module '" + m + "', expected encoder modules " + TargetModules.NAMES
+                            + ", decoder modules " + TargetModules.DECODER_NAMES + " or all");
                 }
             }
         }
@@ -185,6 +188,27 @@ public final class TrialConfig {
             }
             if (!(m.posthocLrMultiplier > 0) || Double.isInfinite(m.posthocLrMultiplier)) {
                 errors.add("monteclora.posthoc_lr_multiplier: must be a positive number, got " + m.posthocLrMultiplier);
+            }
+        }
+        if (adapter == null) errors.add("adapter: must be an object");
+        else {
+            if (adapter.bottleneckSize <= 0) errors.add("adapter.bottleneck_size: must be > 0, got " + adapter.bottleneckSize);
+            if (!AdapterSettings.NON_LINEARITIES.contains(adapter.nonLinearity)) {
+                errors.add("adapter.non_linearity: expected one of " + AdapterSettings.NON_LINEARITIES + ", got '" + adapter.nonLinearity + "'");
+            }
+            checkProbability(errors, "adapter.adapter_dropout", adapter.adapterDropout);
+            if (!Double.isFinite(adapter.scaling)) errors.add("adapter.scaling: must be a finite number, got " + adapter.scaling);
+            if (!AdapterSettings.INITS.contains(adapter.initWeights)) {
+                errors.add("adapter.init_weights: expected one of " + AdapterSettings.INITS + ", got '" + adapter.initWeights + "'");
+            }
+            if (adapter.targetModules != null) {
+                if (adapter.targetModules.isEmpty()) errors.add("adapter.target_modules: must name at least one module (or be absent for the defaults)");
+                for (String m : adapter.targetModules) {
+                    if (!TargetModules.known(m)) {
+                        errors.add("adapter.target_modules: unknown module '" + m + "', expected encoder modules " + TargetModules.NAMES
+                                + ", decoder modules " + TargetModules.DECODER_NAMES + " or all");
+                    }
+                }
             }
         }
         if (posthoc == null) errors.add("posthoc: must be an object");

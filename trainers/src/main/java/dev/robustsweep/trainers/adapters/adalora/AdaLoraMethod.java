@@ -10,7 +10,7 @@ import dev.robustsweep.trainers.adapters.AdaptationMethod;
 import dev.robustsweep.trainers.adapters.TargetLinears;
 import dev.robustsweep.trainers.model.Linear;
 import dev.robustsweep.trainers.model.Parameter;
-import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.trial.AdaLoraSettings;
 import dev.robustsweep.trainers.trial.LoraSettings;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ public final class AdaLoraMethod implements AdaptationMethod {
     }
 
     @Override
-    public void apply(SequenceClassifier model) {
+    public void apply(AdaptableModel model) {
         SplittableRandom rng = new SplittableRandom(seed ^ 0x4164614CL);
         for (Linear linear : TargetLinears.of(model, lora.targetModules)) {
             AdaLoraAdapter adapter = AdaLoraAdapter.create(linear, settings.initR, lora.loraAlpha, lora.loraDropout, manager, rng);

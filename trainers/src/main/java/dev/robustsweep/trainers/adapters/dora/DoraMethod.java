@@ -3,7 +3,7 @@ package dev.robustsweep.trainers.adapters.dora;
 import ai.djl.ndarray.NDManager;
 import dev.robustsweep.trainers.adapters.AdaptationMethod;
 import dev.robustsweep.trainers.adapters.TargetLinears;
-import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.trial.LoraSettings;
 import java.util.SplittableRandom;
 
@@ -25,7 +25,7 @@ public final class DoraMethod implements AdaptationMethod {
     }
 
     @Override
-    public void apply(SequenceClassifier model) {
+    public void apply(AdaptableModel model) {
         // same stream as LoRA: with the same seed DoRA's A equals LoRA's A
         SplittableRandom rng = new SplittableRandom(seed ^ 0x4C6F5241L);
         TargetLinears.install(model, settings.targetModules, linear -> DoraAdapter.create(linear, settings.r,

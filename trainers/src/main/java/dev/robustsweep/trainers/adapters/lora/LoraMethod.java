@@ -3,7 +3,7 @@ package dev.robustsweep.trainers.adapters.lora;
 import ai.djl.ndarray.NDManager;
 import dev.robustsweep.trainers.adapters.AdaptationMethod;
 import dev.robustsweep.trainers.adapters.TargetLinears;
-import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.trial.LoraSettings;
 import java.util.SplittableRandom;
 
@@ -25,7 +25,7 @@ public final class LoraMethod implements AdaptationMethod {
     }
 
     @Override
-    public void apply(SequenceClassifier model) {
+    public void apply(AdaptableModel model) {
         SplittableRandom rng = new SplittableRandom(seed ^ 0x4C6F5241L);
         TargetLinears.install(model, settings.targetModules, linear -> LoraAdapter.create(linear, settings.r,
                 settings.loraAlpha, settings.useRslora, settings.loraDropout, manager, rng));

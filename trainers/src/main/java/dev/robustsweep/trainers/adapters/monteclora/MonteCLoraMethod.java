@@ -12,7 +12,7 @@ import dev.robustsweep.trainers.adapters.TargetLinears;
 import dev.robustsweep.trainers.adapters.lora.LoraAdapter;
 import dev.robustsweep.trainers.model.Linear;
 import dev.robustsweep.trainers.model.Parameter;
-import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.trial.LoraSettings;
 import dev.robustsweep.trainers.trial.MonteCLoraSettings;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ public final class MonteCLoraMethod implements AdaptationMethod {
     }
 
     @Override
-    public void apply(SequenceClassifier model) {
+    public void apply(AdaptableModel model) {
         int r = lora.r;
         int n = settings.mixtures;
         nu = settings.wishartDof != null ? settings.wishartDof : r;
@@ -109,7 +109,7 @@ public final class MonteCLoraMethod implements AdaptationMethod {
 
     /** Post-hoc: sets what trains in the epoch's phase ({@link #phases}). */
     @Override
-    public void onEpochStart(int epoch, int epochs, SequenceClassifier model) {
+    public void onEpochStart(int epoch, int epochs, AdaptableModel model) {
         if (epoch != this.epoch) closeEpoch();
         this.epoch = epoch;
         if (!"posthoc".equals(settings.schedule)) return;
@@ -120,7 +120,7 @@ public final class MonteCLoraMethod implements AdaptationMethod {
             adapter.logScale().setTrainable(!meanPhase);
             adapter.logConcentration().setTrainable(!meanPhase);
         }
-        for (Parameter p : model.head().classifierParameters()) p.setTrainable(meanPhase);
+        for (Parameter p : model.alwaysTrainedParameters()) p.setTrainable(meanPhase);
     }
 
     @Override
