@@ -94,10 +94,11 @@ class CalibrationMetricsReportTest {
         // paper Table 7: per task accuracy, NLL, ECE; median and best over the grid, best per column in bold
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("## Calibration (paper Table 7): median over the grid"), md);
-        assertTrue(md.contains("| method | mrpc Acc | mrpc NLL | mrpc ECE | cola Acc |"), md);
-        // medians: monteclora ECE .04 (best), lora .06 + t/100 (mrpc: .06); accuracy and NLL tie (all bold)
+        // tasks in the run folder's path order (boolq first)
+        assertTrue(md.contains("| method | boolq Acc | boolq NLL | boolq ECE | cola Acc |"), md);
+        // medians: monteclora ECE .04 (best), lora .06 + t/100 (boolq, t = 4: .10); accuracy and NLL tie (all bold)
         assertTrue(md.contains("| monteclora | **0.800** | **0.500** | **0.040** |"), md);
-        assertTrue(md.contains("| lora | **0.800** | **0.500** | 0.060 |"), md);
+        assertTrue(md.contains("| lora | **0.800** | **0.500** | 0.100 |"), md);
         assertTrue(md.contains("## Calibration (paper Table 7): best over the grid"), md);
         assertTrue(md.contains("| monteclora | **0.800** | **0.500** | **0.020** |"), md);
         String tex = Files.readString(out.resolve("tables.tex"));

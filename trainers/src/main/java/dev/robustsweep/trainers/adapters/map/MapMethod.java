@@ -8,7 +8,7 @@ import dev.robustsweep.trainers.adapters.lora.LoraMethod;
 import dev.robustsweep.trainers.model.Linear;
 import dev.robustsweep.trainers.model.Parameter;
 import dev.robustsweep.trainers.model.Scalars;
-import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.trial.LoraSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class MapMethod implements AdaptationMethod {
     }
 
     @Override
-    public void apply(SequenceClassifier model) {
+    public void apply(AdaptableModel model) {
         lora.apply(model);
         for (Linear l : TargetLinears.of(model, settings.targetModules)) loraWeights.addAll(l.adapter().parameters());
     }
