@@ -137,7 +137,13 @@ public final class Report {
         }
         String source = input.toString();
         return new Result(source, outDir, scores, metrics, tasks, methods, reference, robustness, tests,
-                robustnessTables, allTables, countsNote(scores));
+                robustnessTables, allTables, countsNote(scores) + averageNote(scores, methods));
+    }
+
+    /** "; averages are over the K tasks every method ran ..." when some method lacks a task, else "". */
+    private static String averageNote(ScoreTable scores, List<String> methods) {
+        String note = RobustnessAnalysis.averageNote(scores, methods);
+        return note == null ? "" : "; " + note;
     }
 
     /** "N completed, D diverged, F failed, C corrupt files skipped". */

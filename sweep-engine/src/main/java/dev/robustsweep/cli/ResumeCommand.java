@@ -27,7 +27,7 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunStore store = RunStore.open(dir);
-        ExecutionSettings exec = executionOptions.apply(ExecutionSettings.fromStored(store.sweepInfo().get("execution")));
+        ExecutionSettings exec = executionOptions.checkDevices(executionOptions.apply(ExecutionSettings.fromStored(store.sweepInfo().get("execution"))));
         try (RunLock lock = RunLock.acquire(dir)) {
             return SweepSession.run(store, lock, exec, retryFailed, System.out);
         }

@@ -49,13 +49,18 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         ValidatedGrid v = GridValidator.check(GridFile.read(grid));
-        ExecutionSettings exec = executionOptions.apply(v.grid().execution());
+        ExecutionSettings exec = executionOptions.checkDevices(executionOptions.apply(v.grid().execution()));
         if (dryRun) {
             printDryRun(v, exec, out);
             return ExitCodes.OK;
         }
         Path dir = runsDir.resolve(v.grid().name());
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IllegalArgumentException("--runs-dir " + runsDir + ": cannot create the run folder " + dir + ": "
+                    + (e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way" : e.getReason() != null ? e.getReason() : e.getMessage()));
+        }
         try (RunLock lock = RunLock.acquire(dir)) {
             RunStore store;
             if (RunStore.exists(dir)) {

@@ -29,6 +29,31 @@ public final class TidyCsvReader {
     private TidyCsvReader() {
     }
 
+    /** Refuses a file that is not UTF-8 text (a UTF-16 or Latin-1 export, a binary file) instead of reading mangled names. */
+    private static void notUtf8(Path csv) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(csv);
+        } catch (java.io.IOException e) {
+            throw new ReportInputException(csv, "cannot read the file: " + e.getMessage(), e);
+        }
+        var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        boolean nul = false;
+        for (byte b : bytes) nul |= b == 0;
+        if (nul || decoder.decode(in, java.nio.CharBuffer.allocate(bytes.length + 1), true).isError()) {
+            int line = 1;
+            for (int i = 0; i < (nul ? bytes.length : in.position()); i++) {
+                if (bytes[i] == 0) break;
+                if (bytes[i] == '\n') line++;
+            }
+            throw new ReportInputException(csv, "line " + line + ": not UTF-8 text" + (nul ? " (binary data or UTF-16)" : "")
+                    + "; expected a UTF-8 CSV file");
+        }
+    }
+
     /**
      * @param csv            the file
      * @param requiredMetrics metrics the user asked for explicitly: each must be a column
@@ -37,6 +62,7 @@ public final class TidyCsvReader {
         if (!Files.isReadable(csv)) {
             throw new ReportInputException(csv, "cannot read the file");
         }
+        notUtf8(csv);
         Table raw;
         try {
             // every column as text: numbers are parsed below so that errors can name line and column
@@ -79,6 +105,9 @@ public final class TidyCsvReader {
                     + String.join(", ", names) + ")");
         }
         int n = raw.rowCount();
+        if (n == 0) {
+            throw new ReportInputException(csv, "no data rows, only a header (expected one row per trial: task, method, hyperparameters, metrics)");
+        }
         String[] task = text(raw, names, ScoreTable.TASK, csv, true);
         String[] method = text(raw, names, ScoreTable.METHOD, csv, true);
         String[] status = names.contains(ScoreTable.STATUS) ? text(raw, names, ScoreTable.STATUS, csv, false) : null;

@@ -40,6 +40,9 @@ class ReadyGridsTest {
     @Test
     void paperGridIsTable3() throws Exception {
         Path roberta = TinyModelFolder.write(tmp.resolve("roberta"), "roberta", 3);
+        // roberta-base has 514 positions (512 tokens); the tiny stand-in's 130 would (rightly) refuse max_seq_length 256
+        Path config = roberta.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replaceAll("\"max_position_embeddings\"\\s*:\\s*130", "\"max_position_embeddings\" : 514"));
         // the repository's data plus a WiC file in the SuperGLUE layout (WiC is not shipped)
         Path data = tmp.resolve("glue-data");
         copyTree(REPO.resolve("data"), data);

@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code robustsweep model ...}: checks that a model loads and computes what its original does. */
-@Command(name = "model", mixinStandardHelpOptions = true, subcommands = {EncodeCommand.class},
-        description = "Model checks (encode: run the encoder on text and print its hidden states).")
+@Command(name = "model", mixinStandardHelpOptions = true, subcommands = {EncodeCommand.class, GenerateCommand.class},
+        description = "Model checks (encode: hidden states, and logits for decoders; generate: a decoder's continuation of a prompt).")
 public final class ModelCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -53,6 +53,12 @@ public final class TrialRunner {
 
             long t0 = System.nanoTime();
             ModelFolder folder = ModelFolder.load(EmbeddedMiniLm.resolve(trial.model));
+            int positions = folder.config().maxSequenceLength();
+            if (trial.maxSeqLength > positions) {
+                // refused rather than clamped: the result must record what ran
+                throw new IllegalArgumentException("max_seq_length: " + trial.maxSeqLength + " exceeds the model's " + positions
+                        + " positions (max_position_embeddings " + folder.config().maxPositionEmbeddings + ")");
+            }
             Path dataDir = trial.dataDir != null ? Path.of(trial.dataDir) : defaultDataDir();
             TaskData task = TaskLoader.load(trial.task, dataDir);
             List<TokenizedExample> train;

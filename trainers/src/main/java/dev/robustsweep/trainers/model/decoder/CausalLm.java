@@ -1,17 +1,21 @@
 package dev.robustsweep.trainers.model.decoder;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.Linear;
 import dev.robustsweep.trainers.model.Parameter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A LLaMA-family causal language model (LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM):
@@ -31,6 +35,8 @@ public final class CausalLm implements AdaptableModel {
     private final RmsNorm norm;
     private final Linear lmHead;
     private final RotaryEmbedding rotary;
+    private boolean checkpointing;
+    private long checkpointSteps;
 
     public CausalLm(DecoderConfig config, Parameter embedTokens, List<DecoderLayer> layers, RmsNorm norm, Linear lmHead) {
         this.config = config;
@@ -63,7 +69,7 @@ public final class CausalLm implements AdaptableModel {
      * @param cache         cached keys/values of the past tokens (appended to), or null
      */
     public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, NDArray positionIds, KvCache cache, ForwardContext ctx) {
-        NDArray h = inputIds.getNDArrayInternal().embedding(inputIds, embedTokens.array(), SparseFormat.DENSE).singletonOrThrow();
+        NDArray h = embed(inputIds);
         long past = cache == null ? 0 : cache.length();
         NDArray mask = additiveMask(attentionMask, inputIds.getShape().get(1), past, config.window(), h.getManager())
                 .toDevice(h.getDevice(), false);
@@ -72,6 +78,81 @@ public final class CausalLm implements AdaptableModel {
             h = layers.get(i).forward(h, cosSin, mask, cache, i, ctx);
         }
         return norm.forward(h);
+    }
+
+    /**
+     * One training step's forward and backward passes: the loss of the logits, backpropagated into
+     * every trainable parameter (and adapter) through {@code collector}; returns the loss. With
+     * activation checkpointing on, only each layer's input is kept from the forward pass (run without
+     * autograd) and each layer is run again with autograd during the backward pass, from the last
+     * layer down, feeding it the gradient of its output: the same gradients, with activation memory
+     * of one layer instead of all. The engine's generator is reseeded identically before a layer's
+     * two runs, so dropout and engine-drawn noise repeat; randomness drawn by Java code inside a layer
+     * (MonteCLoRA's Bartlett factors) is drawn again by the second run.
+     */
+    public NDArray trainingStep(NDArray inputIds, NDArray attentionMask, Function<NDArray, NDArray> lossOfLogits,
+                                GradientCollector collector, ForwardContext ctx) {
+        if (!checkpointing) {
+            NDArray loss = lossOfLogits.apply(forward(inputIds, attentionMask, ctx));
+            collector.backward(loss);
+            return loss;
+        }
+        Engine engine = inputIds.getManager().getEngine();
+        long stepSeed = checkpointSteps++;
+        NDArray positions = positionIds(attentionMask);
+        NDList cosSin = rotary.cosSin(positions);
+        NDArray mask = additiveMask(attentionMask, inputIds.getShape().get(1), 0, config.window(), inputIds.getManager())
+                .toDevice(inputIds.getDevice(), false);
+        // forward without autograd, keeping each layer's input
+        List<NDArray> inputs = new ArrayList<>();
+        JniUtils.setGradMode(false);
+        try {
+            NDArray h = embed(inputIds);
+            for (int i = 0; i < layers.size(); i++) {
+                inputs.add(h);
+                engine.setRandomSeed(layerSeed(stepSeed, i));
+                h = layers.get(i).forward(h, cosSin, mask, null, i, ctx);
+            }
+            inputs.add(h);
+        } finally {
+            JniUtils.setGradMode(true);
+        }
+        // head and loss with autograd from the last hidden state
+        NDArray last = inputs.get(layers.size());
+        last.setRequiresGradient(true);
+        NDArray loss = lossOfLogits.apply(logits(norm.forward(last), ctx));
+        collector.backward(loss);
+        NDArray upstream = last.getGradient().duplicate();
+        // each layer again, last to first: backward of sum(layer(x) * dL/dlayer(x)) gives dL/dx and the parameters' share
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            NDArray x = inputs.get(i);
+            x.setRequiresGradient(true);
+            engine.setRandomSeed(layerSeed(stepSeed, i));
+            NDArray y = layers.get(i).forward(x, cosSin, mask, null, i, ctx);
+            collector.backward(y.mul(upstream).sum());
+            upstream = x.getGradient().duplicate();
+        }
+        if (embedTokens.trainable()) collector.backward(embed(inputIds).mul(upstream).sum());
+        return loss;
+    }
+
+    /** Turns activation checkpointing on or off for {@link #trainingStep}. */
+    public void setCheckpointing(boolean on) {
+        this.checkpointing = on;
+    }
+
+    public boolean checkpointing() {
+        return checkpointing;
+    }
+
+    private static int layerSeed(long step, int layer) {
+        long z = step * 0x9E3779B97F4A7C15L + layer * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 31)) * 0x94D049BB133111EBL;
+        return (int) (z ^ (z >>> 29));
+    }
+
+    private NDArray embed(NDArray inputIds) {
+        return inputIds.getNDArrayInternal().embedding(inputIds, embedTokens.array(), SparseFormat.DENSE).singletonOrThrow();
     }
 
     /** Hugging Face generate's position ids: cumsum(mask) - 1 along the sequence, 1 at pads. */
