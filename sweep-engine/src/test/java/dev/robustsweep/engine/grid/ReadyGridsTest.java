@@ -110,6 +110,9 @@ class ReadyGridsTest {
     @Test
     void bayesianPosthocGridIsTable7OnTheTable3Grid() throws Exception {
         Path roberta = TinyModelFolder.write(tmp.resolve("roberta"), "roberta", 3);
+        // roberta-base's 514 positions in the tiny stand-in, as in paperGridIsTable3
+        Path config = roberta.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replaceAll("\"max_position_embeddings\"\\s*:\\s*130", "\"max_position_embeddings\" : 514"));
         Path data = tmp.resolve("glue-data");
         copyTree(REPO.resolve("data"), data);
         Files.createDirectories(data.resolve("superglue/WiC"));
