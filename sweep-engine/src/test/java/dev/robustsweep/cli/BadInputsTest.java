@@ -65,6 +65,7 @@ class BadInputsTest {
         damaged("array-sweep", "sweep.json", s -> "[]");
         damaged("truncated-trials", "trials.jsonl", s -> s.substring(0, s.indexOf('\n') + 20));
         damaged("empty-trials", "trials.jsonl", s -> "");
+        damaged("bad-devices", "sweep.json", s -> s.replaceFirst("\"devices\"\\s*:\\s*\"cpu\"", "\"devices\": \"gpu zero\""));
         damaged("foreign-trials", "trials.jsonl", s -> "{\"trial_id\": \"x\", \"colour\": \"red\"}\n");
         // header-only train file and an over-long max_seq_length, which used to pass the dry run
         Files.writeString(tmp.resolve("data/header-only.tsv"), "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
@@ -127,6 +128,7 @@ class BadInputsTest {
             c.add(Arguments.of(2, cmd + " empty trials.jsonl", List.of(cmd, runs + "/empty-trials"), "holds 0 trials"));
             c.add(Arguments.of(2, cmd + " foreign trials.jsonl", List.of(cmd, runs + "/foreign-trials"), "unknown key 'colour'"));
         }
+        c.add(Arguments.of(2, "resume with damaged devices", List.of("resume", runs + "/bad-devices"), "sweep.json: damaged: execution.devices"));
         c.add(Arguments.of(2, "resume zero workers", List.of("resume", run.toString(), "--workers", "0"), "--workers"));
         c.add(Arguments.of(2, "resume GPU this machine lacks", List.of("resume", run.toString(), "--devices", "97"), "GPU 97 does not exist"));
         // cancel
