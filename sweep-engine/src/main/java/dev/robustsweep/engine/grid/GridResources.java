@@ -95,6 +95,14 @@ public record GridResources(Map<String, EncoderConfig> models, Map<String, Decod
                 }
             }
         }
+        if (!decoders.isEmpty()) {
+            for (MethodVariant v : sweep.methods()) {
+                if (dev.robustsweep.trainers.posthoc.PosthocEvaluation.METHODS.contains(v.method())) {
+                    errors.add(grid.error(v.path(), "method '" + v.method() + "': the Bayesian post-hoc baselines calibrate classification heads;"
+                            + " decoder models (" + String.join(", ", decoders.keySet()) + ") take full_ft, lora, dora, adalora, monteclora or adapter"));
+                }
+            }
+        }
         return new GridResources(loaded, decoders, sizes);
     }
 

@@ -86,7 +86,7 @@ class DecoderGridsTest {
                 model: tiny-llama
                 data_dir: %s
                 tasks: [cs-arc-e, mrpc]
-                methods: [lora, adapter]
+                methods: [lora, adapter, mc_dropout]
                 grid: {learning_rate: [3e-4], micro_batch_size: [3]}
                 settings:
                   batch_size: 8
@@ -100,7 +100,8 @@ class DecoderGridsTest {
         assertTrue(m.contains("bad-decoder.yaml:9:24: settings.decoder.eval_mode: expected one of [generate, likelihood], got 'vote'"), m);
         assertTrue(m.contains("bad-decoder.yaml:9:41: settings.decoder.num_beams: must be >= 1, got 0"), m);
         assertTrue(m.contains("bad-decoder.yaml:10:28: settings.adapter.non_linearity: expected one of"), m);
-        assertTrue(m.startsWith("5 problems in grid file"), m);
+        assertTrue(m.contains("bad-decoder.yaml:5:26: methods[2]: method 'mc_dropout': the Bayesian post-hoc baselines calibrate classification heads"), m);
+        assertTrue(m.contains("6 problems in grid file"), m);
     }
 
     @Test

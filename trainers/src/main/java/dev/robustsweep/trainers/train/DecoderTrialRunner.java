@@ -60,6 +60,10 @@ public final class DecoderTrialRunner {
                 throw new IllegalArgumentException("task '" + trial.task.name + "': decoder models (" + trial.model + ") train on the commonsense tasks "
                         + CommonsenseTask.BUILTIN.keySet() + " or '" + CommonsenseTask.MIX + "'; classification tasks need an encoder");
             }
+            if (dev.robustsweep.trainers.posthoc.PosthocEvaluation.applies(trial)) {
+                throw new IllegalArgumentException("method '" + trial.method + "': the Bayesian post-hoc baselines calibrate classification heads"
+                        + " (encoder trials); decoder trials take full_ft, lora, dora, adalora, monteclora or adapter");
+            }
             engine = EngineSetup.start(trial.threads);
             device = EngineSetup.device(engine, trial.device);
             EngineSetup.seed(engine, trial.seed);
