@@ -2,6 +2,7 @@ package dev.robustsweep.reports;
 
 import dev.robustsweep.reports.io.ResultFolderReader;
 import dev.robustsweep.reports.io.TidyCsvReader;
+import dev.robustsweep.reports.render.CalibrationTable;
 import dev.robustsweep.reports.render.CsvWriters;
 import dev.robustsweep.reports.render.HtmlReport;
 import dev.robustsweep.reports.render.LatexTables;
@@ -25,7 +26,8 @@ import java.util.TreeSet;
  */
 public final class Report {
     /** Canonical row order of the paper's tables; other methods follow alphabetically. */
-    public static final List<String> METHOD_ORDER = List.of("full_ft", "adapter", "lora", "dora", "adalora", "monteclora");
+    public static final List<String> METHOD_ORDER = List.of("full_ft", "adapter", "lora", "dora", "adalora", "monteclora",
+            "map", "mc_dropout", "checkpoint_ensemble", "temperature", "llla", "laplace_lora");
     /** The reference when none is given and it is present: the paper's method. */
     public static final String DEFAULT_REFERENCE = "monteclora";
 
@@ -44,16 +46,24 @@ public final class Report {
         Result r = compute(input, options);
         Path out = r.outDir();
         List<String> files = new ArrayList<>(List.of("robustness.csv", "tests.csv", "report.md", "tables.tex"));
+        // paper Table 7 (accuracy, NLL, ECE: median and best over the grid) when the results carry ECE
+        List<CalibrationTable> calibration = CalibrationTable.of(r.robustness(), r.tasks(), r.methods());
+        StringBuilder calibrationMd = new StringBuilder();
+        StringBuilder calibrationTex = new StringBuilder();
+        for (CalibrationTable t : calibration) {
+            calibrationMd.append(t.markdown());
+            calibrationTex.append(t.latex());
+        }
         try {
             Files.createDirectories(out);
             write(out.resolve("robustness.csv"), CsvWriters.robustness(r.robustness()));
             write(out.resolve("tests.csv"), CsvWriters.tests(r.tests()));
             write(out.resolve("report.md"), MarkdownReport.render(r.source(), r.scores().rows(), r.scores().corruptFiles(),
-                    r.allTables(), r.tests(), r.countsNote(), r.scores().warnings()));
-            write(out.resolve("tables.tex"), LatexTables.render(r.allTables()));
+                    r.allTables(), r.tests(), r.countsNote(), r.scores().warnings()) + calibrationMd);
+            write(out.resolve("tables.tex"), LatexTables.render(r.allTables()) + calibrationTex);
             if (options.html()) {
                 write(out.resolve("report.html"), HtmlReport.render(r.source(), r.scores(), r.metrics(), r.tasks(),
-                        r.methods(), r.allTables(), r.tests(), r.countsNote()));
+                        r.methods(), r.allTables(), calibration, r.tests(), r.countsNote()));
                 files.add("report.html");
             }
         } catch (IOException e) {
@@ -166,7 +176,7 @@ public final class Report {
                 ? ", " + scores.corruptFiles() + " corrupt result files skipped" : "");
     }
 
-    /** Paper order first (full_ft, lora, dora, adalora, monteclora), then the rest alphabetically. */
+    /** Paper order first (full_ft, lora, dora, adalora, monteclora, then Table 7's baselines), then the rest alphabetically. */
     static List<String> methodOrder(List<String> present) {
         TreeSet<String> distinct = new TreeSet<>(present);
         List<String> out = new ArrayList<>();

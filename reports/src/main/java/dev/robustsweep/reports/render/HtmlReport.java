@@ -60,6 +60,13 @@ public final class HtmlReport {
     /** The whole page. */
     public static String render(String source, ScoreTable scores, List<String> metrics, List<String> tasks,
                                 List<String> methods, List<PaperTable> tables, List<ComparisonRow> tests, String countsNote) {
+        return render(source, scores, metrics, tasks, methods, tables, List.of(), tests, countsNote);
+    }
+
+    /** The whole page, with the calibration tables (paper Table 7) after the robustness tables. */
+    public static String render(String source, ScoreTable scores, List<String> metrics, List<String> tasks,
+                                List<String> methods, List<PaperTable> tables, List<CalibrationTable> calibration,
+                                List<ComparisonRow> tests, String countsNote) {
         StringBuilder sb = new StringBuilder(1 << 16);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">")
@@ -70,6 +77,9 @@ public final class HtmlReport {
                 .append(scores.rows()).append(" trials. ").append(Svg.escape(countsNote)).append("</p>\n");
         for (PaperTable t : tables) {
             table(sb, t);
+        }
+        for (CalibrationTable t : calibration) {
+            sb.append(t.html());
         }
         tests(sb, tests);
         int figure = 0;
