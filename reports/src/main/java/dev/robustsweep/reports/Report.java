@@ -126,18 +126,31 @@ public final class Report {
         // intrinsic first, as in the paper's Table 5
         List<String> ordered = new ArrayList<>(metrics);
         ordered.sort((a, b) -> Boolean.compare(!new Metric(a).isIntrinsic(), !new Metric(b).isIntrinsic()));
+        TaskBaselines baselines = TaskBaselines.of(scores);
         for (String m : ordered) {
-            PaperTable t = PaperTable.of(robustness, m, PaperTable.Kind.ROBUSTNESS, tasks, methods);
+            PaperTable t = PaperTable.of(robustness, m, PaperTable.Kind.ROBUSTNESS, tasks, methods).withBaseline(baselines, m, PaperTable.Kind.ROBUSTNESS);
             robustnessTables.add(t);
             allTables.add(t);
         }
         for (String m : ordered) {
-            allTables.add(PaperTable.of(robustness, m, PaperTable.Kind.BEST, tasks, methods));
+            allTables.add(PaperTable.of(robustness, m, PaperTable.Kind.BEST, tasks, methods).withBaseline(baselines, m, PaperTable.Kind.BEST));
             allTables.add(PaperTable.of(robustness, m, PaperTable.Kind.SPREAD, tasks, methods));
         }
         String source = input.toString();
         return new Result(source, outDir, scores, metrics, tasks, methods, reference, robustness, tests,
-                robustnessTables, allTables, countsNote(scores) + averageNote(scores, methods));
+                robustnessTables, allTables, countsNote(scores) + averageNote(scores, methods) + baselineNote(baselines, robustness));
+    }
+
+    /**
+     * ". Not above the no-skill baseline: ..." naming every task x method whose median accuracy does
+     * not beat the majority class or whose median NLL does not beat the class prior; "" when all do
+     * or no result records a baseline.
+     */
+    private static String baselineNote(TaskBaselines baselines, List<RobustnessRow> robustness) {
+        List<String> notBeaten = baselines.notBeaten(robustness);
+        if (baselines.isEmpty()) return "";
+        return notBeaten.isEmpty() ? ". Every method's median beats the no-skill baseline (majority class, class prior) on every task"
+                : ". NOT above the no-skill baseline (a method that predicts without reading the text): " + String.join("; ", notBeaten);
     }
 
     /** "; averages are over the K tasks every method ran ..." when some method lacks a task, else "". */

@@ -104,6 +104,7 @@ public final class ResultFolderReader {
             }
         }
         metricNames.removeAll(List.of("eval_examples", "epoch")); // counters, not scores (schemas.md)
+        List<String> baselines = ScoreTable.BASELINE_COLUMNS.stream().filter(metricNames::remove).toList(); // references, not scores
         String[] task = new String[n];
         String[] method = new String[n];
         String[] config = new String[n];
@@ -154,6 +155,9 @@ public final class ResultFolderReader {
         }
         for (int m = 0; m < metrics.size(); m++) {
             table.addColumns(DoubleColumn.create(metrics.get(m), metricValues[m]));
+        }
+        for (String b : baselines) {
+            table.addColumns(DoubleColumn.create(b, results.stream().mapToDouble(r -> r.metrics().getOrDefault(b, Double.NaN)).toArray()));
         }
         return new ScoreTable(table, metrics, curves, corrupt, List.copyOf(warnings), grid, List.copyOf(reliability));
     }

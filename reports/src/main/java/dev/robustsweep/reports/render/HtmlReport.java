@@ -92,6 +92,7 @@ public final class HtmlReport {
             groups.computeIfAbsent(taskCol.get(i), k -> new LinkedHashMap<>())
                     .computeIfAbsent(methodCol.get(i), k -> new ArrayList<>()).add(i);
         }
+        dev.robustsweep.reports.TaskBaselines baselines = dev.robustsweep.reports.TaskBaselines.of(scores);
         for (String metric : metrics) {
             double[] v = scores.table().doubleColumn(metric).asDoubleArray();
             for (String task : tasks) {
@@ -104,8 +105,10 @@ public final class HtmlReport {
                         values.add(idx.stream().mapToDouble(i -> v[i]).toArray());
                     }
                 }
-                figure(sb, "box", figure++, BoxPlotFigure.svg(task, metric, present, values, methods),
-                        "Distribution of " + metric + " on " + task + " per method");
+                double reference = baselines.reference(task, metric, false);
+                figure(sb, "box", figure++, BoxPlotFigure.svg(task, metric, present, values, methods, reference),
+                        "Distribution of " + metric + " on " + task + " per method"
+                                + (Double.isNaN(reference) ? "" : "; dashed line: no-skill baseline " + Numbers.label(reference)));
             }
         }
         sb.append("</div>\n");
@@ -252,6 +255,11 @@ public final class HtmlReport {
                 String v = Numbers.table(t.values()[m][c]);
                 sb.append("<td>").append(t.isBest(m, c) ? "<b>" + v + "</b>" : v).append("</td>");
             }
+            sb.append("</tr>");
+        }
+        if (t.reference() != null) {
+            sb.append("<tr class=\"reference\"><td><i>").append(Svg.escape(t.reference().label())).append("</i></td>");
+            for (double v : t.reference().values()) sb.append("<td><i>").append(Numbers.table(v)).append("</i></td>");
             sb.append("</tr>");
         }
         sb.append("</tbody></table>\n");

@@ -106,6 +106,7 @@ public final class TrialRunner {
                 result.put("method_state", method.state());
                 result.put("parameters", parameters);
                 result.put("head", model.head().describe());
+                result.put("dev_baseline", DevBaseline.of(dev.stream().mapToInt(TokenizedExample::label).toArray(), task.numLabels()).asMap());
                 timings.put("engine_start_s", engineSeconds);
                 timings.put("load_s", loadSeconds);
                 timings.put("train_s", outcome.trainSeconds());

@@ -183,6 +183,7 @@ public final class TrialConfig {
                 errors.add("monteclora.wishart_dof: must be > r - 1 = " + (lora.r - 1) + ", got " + m.wishartDof);
             }
             if (!Set.of("prior", "random").contains(m.dirichletInit)) errors.add("monteclora.dirichlet_init: expected prior or random, got '" + m.dirichletInit + "'");
+            if (m.bmaSamples < 0) errors.add("monteclora.bma_samples: must be >= 0 (0 = evaluate the mean), got " + m.bmaSamples);
             if (!Set.of("dense", "sparse").contains(m.mixture)) errors.add("monteclora.mixture: expected dense or sparse, got '" + m.mixture + "'");
             if (!Set.of("joint", "posthoc").contains(m.schedule)) errors.add("monteclora.schedule: expected joint or posthoc, got '" + m.schedule + "'");
             if ("posthoc".equals(m.schedule) && "monteclora".equals(method) && epochs == 1) {
