@@ -4,7 +4,7 @@
 # else prints progress and writes a completed result.json by rename, as the real worker does.
 trial="$2"; out="$4"
 field() { grep -o "\"$1\" *: *\"[^\"]*\"" "$trial" | head -1 | sed 's/.*"\([^"]*\)"$/\1/'; }
-id=$(field trial_id); name=$(field method_name)
+id=$(field trial_id); name=$(field method_name); task=$(field name)
 echo "@trial-start {\"trial_id\": \"$id\", \"pid\": $$}"
 echo "threads=${OMP_NUM_THREADS:-unset} cuda=[${CUDA_VISIBLE_DEVICES-unset}]"
 case "$name" in
@@ -18,5 +18,5 @@ for s in 1 2 3; do
 done
 status=completed; [[ $name == *nan* ]] && status=diverged
 acc="0.$(( ${#id} % 9 + 1 ))"
-printf '{"schema":"robustsweep.result/1","trial_id":"%s","status":"%s","metrics":{"accuracy":%s,"nll":0.5},"timings":{"train_s":0.1,"eval_s":0.05}}\n' "$id" "$status" "$acc" > "$out/.result.json.tmp"
+printf '{"schema":"robustsweep.result/1","trial_id":"%s","status":"%s","task":"%s","method":"%s","metrics":{"accuracy":%s,"nll":0.5},"timings":{"train_s":0.1,"eval_s":0.05},"trial":{},"tool_version":"fake","seeds":{},"checksums":{}}\n' "$id" "$status" "$task" "$name" "$acc" > "$out/.result.json.tmp"
 mv "$out/.result.json.tmp" "$out/result.json"

@@ -9,7 +9,9 @@ import tech.tablesaw.api.StringColumn;
 
 /**
  * Per task x method robustness over the grid points (method-spec.md section 5, issue 5 item 2),
- * plus the across-task average of each statistic as the last "task" (paper Tables 5, 6, 9).
+ * plus the across-task average of each statistic as the last "task" (paper Tables 5, 6, 9). The
+ * average is taken over the tasks every method ran, so that no method's average (and "best") rests on
+ * fewer or easier tasks than another's; {@link #averageNote} names the tasks left out.
  */
 public final class RobustnessAnalysis {
     private RobustnessAnalysis() {
@@ -26,6 +28,7 @@ public final class RobustnessAnalysis {
         for (int i = 0; i < scores.rows(); i++) {
             groups.computeIfAbsent(taskCol.get(i) + "\u0000" + methodCol.get(i), k -> new ArrayList<>()).add(i);
         }
+        List<String> common = commonTasks(tasks, methodOrder, groups.keySet());
         List<RobustnessRow> rows = new ArrayList<>();
         for (String metricName : metrics) {
             Metric metric = new Metric(metricName);
@@ -52,12 +55,36 @@ public final class RobustnessAnalysis {
                             s.spread(), s.iqr(), s.best(), s.worst(), s.mean(), s.sd(), diverged, failed));
                 }
                 rows.addAll(perTask);
-                if (!perTask.isEmpty()) {
-                    rows.add(average(method, metricName, perTask));
+                List<RobustnessRow> averaged = perTask.stream().filter(r -> common.contains(r.task())).toList();
+                if (!averaged.isEmpty()) {
+                    rows.add(average(method, metricName, averaged));
                 }
             }
         }
         return rows;
+    }
+
+    /** Tasks (in input order) that every method ran. */
+    static List<String> commonTasks(List<String> tasks, List<String> methods, java.util.Set<String> groups) {
+        return tasks.stream().filter(t -> methods.stream().allMatch(m -> groups.contains(t + "\u0000" + m))).toList();
+    }
+
+    /** Null when every method ran every task; else which tasks the averages leave out and who ran them. */
+    public static String averageNote(ScoreTable scores, List<String> methods) {
+        StringColumn taskCol = scores.table().stringColumn(ScoreTable.TASK);
+        StringColumn methodCol = scores.table().stringColumn(ScoreTable.METHOD);
+        java.util.Set<String> groups = new java.util.HashSet<>();
+        for (int i = 0; i < scores.rows(); i++) groups.add(taskCol.get(i) + "\u0000" + methodCol.get(i));
+        List<String> common = commonTasks(scores.tasks(), methods, groups);
+        if (common.size() == scores.tasks().size()) return null;
+        List<String> left = new ArrayList<>();
+        for (String t : scores.tasks()) {
+            if (common.contains(t)) continue;
+            left.add(t + " (only " + String.join(", ", methods.stream().filter(m -> groups.contains(t + "\u0000" + m)).toList()) + ")");
+        }
+        return common.isEmpty() ? "no task was run by every method, so there are no averages; per task: " + String.join("; ", left)
+                : "averages are over the " + common.size() + " task(s) every method ran (" + String.join(", ", common) + "); not averaged: "
+                + String.join("; ", left);
     }
 
     /** Mean over tasks of each statistic; counts are summed. */

@@ -24,6 +24,10 @@ final class CancelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (grace < 0) throw new IllegalArgumentException("--grace: expected seconds >= 0, found " + grace);
+        if (!dev.robustsweep.engine.store.RunStore.exists(dir) && !java.nio.file.Files.exists(dir.resolve(RunLock.FILE))) {
+            throw new dev.robustsweep.engine.store.RunStore.NotARunFolderException(dir + ": not a run folder (expected sweep.json and trials.jsonl, or a run.lock)");
+        }
         long pid = RunLock.liveOwnerPid(dir);
         Optional<ProcessHandle> h = pid < 0 ? Optional.empty() : ProcessHandle.of(pid);
         if (h.isEmpty()) {

@@ -57,4 +57,10 @@ final class ExecutionOptions {
         }
         return e;
     }
+
+    /** Refuses GPU ids this machine does not have, for a local sweep (Slurm's GPUs are on its nodes). */
+    ExecutionSettings checkDevices(ExecutionSettings e) {
+        if (e.backend().equals("local")) dev.robustsweep.engine.execution.LocalGpus.check(e.devices(), devices != null ? "--devices" : "execution.devices");
+        return e;
+    }
 }

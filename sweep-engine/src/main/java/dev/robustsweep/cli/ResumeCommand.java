@@ -27,7 +27,13 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunStore store = RunStore.open(dir);
-        ExecutionSettings exec = executionOptions.apply(ExecutionSettings.fromStored(store.sweepInfo().get("execution")));
+        ExecutionSettings stored;
+        try {
+            stored = ExecutionSettings.fromStored(store.sweepInfo().get("execution"));
+        } catch (IllegalArgumentException e) {
+            throw new RunStore.NotARunFolderException(dir.resolve(RunStore.SWEEP) + ": damaged: " + e.getMessage());
+        }
+        ExecutionSettings exec = executionOptions.checkDevices(executionOptions.apply(stored));
         try (RunLock lock = RunLock.acquire(dir)) {
             return SweepSession.run(store, lock, exec, retryFailed, System.out);
         }

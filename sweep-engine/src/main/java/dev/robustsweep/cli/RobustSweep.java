@@ -36,8 +36,18 @@ public final class RobustSweep implements Runnable {
                 System.err.println("robustsweep: " + e.getMessage());
                 return ExitCodes.LOCKED;
             }
-            if (e instanceof RunStore.NotARunFolderException || e instanceof IllegalArgumentException) {
+            if (e instanceof RunStore.NotARunFolderException || e instanceof IllegalArgumentException
+                    || e instanceof dev.robustsweep.trainers.data.DataFormatException || e instanceof dev.robustsweep.trainers.trial.TrialFiles.InvalidTrialException) {
                 System.err.println("robustsweep: " + e.getMessage());
+                return ExitCodes.INVALID;
+            }
+            if (e instanceof java.nio.file.FileSystemException f) {
+                // a file or folder the user named cannot be read or written: say which and why, without a trace
+                System.err.println("robustsweep: " + f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": "
+                        + (f instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                        : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                        : f instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                        : f.getReason() != null ? f.getReason() : "cannot access"));
                 return ExitCodes.INVALID;
             }
             throw e;

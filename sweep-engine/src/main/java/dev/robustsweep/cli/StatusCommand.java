@@ -65,6 +65,11 @@ final class StatusCommand implements Callable<Integer> {
             out.println("failed (rerun with: robustsweep resume --retry-failed " + store.dir() + "):");
             for (TrialState s : failed) out.println("  " + s.trialId() + ": " + s.lastFailure() + " (" + s.failures() + " failed attempts)");
         }
+        List<TrialState> invalid = states.values().stream().filter(s -> s.invalidResult() != null).toList();
+        if (!invalid.isEmpty()) {
+            out.println("invalid result files, not counted as done (resume runs these trials again and keeps each file as result.invalid-N.json):");
+            for (TrialState s : invalid) out.println("  " + s.invalidResult());
+        }
         List<TrialState> retrying = states.values().stream().filter(s -> s.status() == TrialStatus.PENDING && s.failures() > 0).toList();
         if (!retrying.isEmpty()) {
             out.println("failed attempts, retries left:");

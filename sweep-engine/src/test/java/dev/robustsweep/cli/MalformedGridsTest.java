@@ -39,6 +39,7 @@ class MalformedGridsTest {
     static void existingRunFolder() throws Exception {
         model = Fixtures.tinyModel(tmp.resolve("tiny"));
         data = Fixtures.mrpcLikeData(tmp.resolve("data"), 40, 20);
+        Files.writeString(data.resolve("header-only.tsv"), "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
         runs = tmp.resolve("runs");
         Path good = write("good.yaml", HEAD + "methods: [lora]\ngrid: {learning_rate: [1e-4, 2e-4]}\n");
         ValidatedGrid v = GridValidator.check(GridFile.read(good));
@@ -75,7 +76,7 @@ class MalformedGridsTest {
                 Arguments.of("axis-element-type.yaml", HEAD + "methods: [lora]\ngrid:\n  batch_size: [8, big]\n", ":7:19: grid.batch_size[1]: expected an integer, found 'big'", ""),
                 Arguments.of("empty-axis.yaml", HEAD + "methods: [lora]\ngrid:\n  learning_rate: []\n", ":7:18: grid.learning_rate: empty axis", ""),
                 Arguments.of("axis-not-list.yaml", HEAD + "methods: [lora]\ngrid:\n  learning_rate: 3e-4\n", ":7:18: grid.learning_rate: expected a list of values", "belongs under settings"),
-                Arguments.of("unknown-method.yaml", HEAD + "methods: [lora, qlora]\n", ":5:17: methods[1]: unknown method 'qlora'", "expected one of [adalora, adapter, dora, full_ft, lora, monteclora]"),
+                Arguments.of("unknown-method.yaml", HEAD + "methods: [lora, qlora]\n", ":5:17: methods[1]: unknown method 'qlora'", "expected one of [adalora, adapter, checkpoint_ensemble, dora, full_ft, laplace_lora, llla, lora, map, mc_dropout, monteclora, temperature]"),
                 Arguments.of("variant-base.yaml", HEAD + "methods:\n  mine: {method: loraa}\n", ":6:18: methods.mine.method: unknown method 'loraa'", "did you mean 'lora'?"),
                 Arguments.of("indentation.yaml", HEAD + "methods: [lora]\ngrid:\n  learning_rate: [1e-4]\n batch_size: [8]\n", ":8:", "malformed YAML"),
                 Arguments.of("unclosed.yaml", HEAD + "methods: [lora, dora\n", ":", "malformed YAML"),
@@ -88,8 +89,16 @@ class MalformedGridsTest {
                 Arguments.of("missing-methods.yaml", HEAD, ":1:1: missing key 'methods'", ""),
                 Arguments.of("execution-typo.yaml", HEAD + "methods: [lora]\nexecution: {worker: 2, timeout: soon}\n", ":6:13: execution.worker: unknown key in execution", "did you mean 'workers'?"),
                 Arguments.of("duplicate-key.yaml", HEAD + "methods: [lora]\nsettings:\n  epochs: 2\n  epochs: 3\n", ":8:3: settings.epochs: duplicate key (first given at line 7)", ""),
-                Arguments.of("custom-task-file.yaml", HEAD.replace("tasks: [mrpc]", "tasks:\n  - {name: mine, format: tsv, train: missing.tsv, text_fields: [a], label_field: b, label_map: {'0': 0}}")
-                        + "methods: [lora]\n", ":5:5: tasks[0]: task 'mine': data not readable", "missing.tsv"),
+                Arguments.of("custom-task-file.yaml", HEAD.replace("tasks: [mrpc]", "tasks:\n  - {name: mine, format: tsv, train: missing.tsv, dev: DATA/glue/MRPC/dev.tsv, text_fields: [a], label_field: b, label_map: {'0': 0}}")
+                        + "methods: [lora]\n", ":5:5: tasks[0]: task 'mine': data not readable", "missing.tsv: file not found"),
+                // issue 13: a task without dev file is never split silently
+                Arguments.of("custom-task-no-dev.yaml", HEAD.replace("tasks: [mrpc]", "tasks:\n  - {name: mine, format: tsv, train: DATA/glue/MRPC/train.tsv, text_fields: ['#1 String'], label_field: Quality, label_map: {'0': 0, '1': 1}}")
+                        + "methods: [lora]\n", ":5:5: tasks[0]: task 'mine': no dev file", "give 'dev', or 'dev_fraction'"),
+                Arguments.of("builtin-missing-train.yaml", HEAD.replace("tasks: [mrpc]", "tasks:\n  - {name: mrpc, train: nowhere/train.tsv}")
+                        + "methods: [lora]\n", ":5:5: tasks[0]: task 'mrpc': data not readable", "nowhere/train.tsv: file not found"),
+                Arguments.of("header-only-train.yaml", HEAD.replace("tasks: [mrpc]", "tasks:\n  - {name: mrpc, train: DATA/header-only.tsv}")
+                        + "methods: [lora]\n", ":5:5: tasks[0]: task 'mrpc': data not readable", "header-only.tsv: no examples"),
+                Arguments.of("too-long.yaml", HEAD + "methods: [lora]\nsettings: {max_seq_length: 100000}\n", ":6:", "settings.max_seq_length: max_seq_length 100000 exceeds the 128 positions of model"),
                 Arguments.of("bad-enum.yaml", HEAD + "methods:\n  mc: {method: monteclora, mixture: medium}\n", ":6:37: methods.mc.mixture: expected dense or sparse, got 'medium'", ""),
                 Arguments.of("zero-rank.yaml", HEAD + "methods: [lora]\ngrid:\n  lora.r: [0, 8]\n", ":7:12: grid.lora.r[0]: must be > 0, got 0", ""),
                 Arguments.of("slurm-typo.yaml", HEAD + "methods: [lora]\nexecution:\n  backend: slurm\n  slurm: {partiton: gpu}\n", ":8:11: execution.slurm.partiton: unknown key", "expected one of partition"),

@@ -18,6 +18,8 @@ import tech.tablesaw.api.Table;
 /**
  * Reads every result.json under a run folder, at any depth, into the tidy {@link ScoreTable}.
  * A file that cannot be read or parsed is skipped, counted and reported by name; the report goes on.
+ * So is a result whose trial_id another file already gave (a copied trial folder would count twice),
+ * and one under {@code trials/<id>/} whose trial_id is not {@code <id>} (the engine does not trust it either).
  * Failed trials are rows with NaN scores; diverged trials keep the scores they reached.
  */
 public final class ResultFolderReader {
@@ -38,15 +40,26 @@ public final class ResultFolderReader {
         }
         // find, read and parse every result file in parallel; then restore path order (deterministic output)
         List<ResultFileWalker.Found> found = new ArrayList<>(ResultFileWalker.readAll(folder, RESULT_FILE, skipUnder));
-        found.sort(java.util.Comparator.comparing(ResultFileWalker.Found::name));
+        // path order, results in their own trial folder (trials/<trial_id>/) first: a copy elsewhere is the duplicate
+        found.sort(java.util.Comparator.comparing((ResultFileWalker.Found f) -> !inOwnTrialFolder(f)).thenComparing(ResultFileWalker.Found::name));
         if (found.isEmpty()) {
             throw new ReportInputException(folder, "no " + RESULT_FILE + " found under this folder");
         }
         List<String> warnings = new ArrayList<>();
         List<TrialResult> results = new ArrayList<>(found.size());
         List<Path> resultFiles = new ArrayList<>(found.size());
+        Map<String, Path> seen = new java.util.HashMap<>();
         for (ResultFileWalker.Found f : found) {
-            if (f.result() != null) {
+            String id = f.result() == null ? null : f.result().trialId();
+            Path parent = f.file().getParent();
+            boolean inTrialFolder = parent != null && parent.getParent() != null && parent.getParent().getFileName() != null
+                    && parent.getParent().getFileName().toString().equals("trials");
+            if (id != null && inTrialFolder && !id.equals(parent.getFileName().toString())) {
+                warnings.add("skipped " + f.file() + ": its trial_id \"" + id + "\" is not its folder's trial " + parent.getFileName());
+            } else if (id != null && !id.isEmpty() && seen.containsKey(id)) {
+                warnings.add("skipped " + f.file() + ": trial_id \"" + id + "\" is already counted from " + seen.get(id) + " (a copy?)");
+            } else if (f.result() != null) {
+                if (id != null && !id.isEmpty()) seen.put(id, f.file());
                 results.add(f.result());
                 resultFiles.add(f.file());
             } else {
@@ -54,13 +67,19 @@ public final class ResultFolderReader {
             }
         }
         List<Path> files = found.stream().map(ResultFileWalker.Found::file).toList();
-        int corrupt = files.size() - results.size();
+        int corrupt = files.size() - results.size(); // unreadable, duplicate or misplaced: all named in the warnings
         if (results.isEmpty()) {
             throw new ReportInputException(files.get(0), "none of the " + files.size() + " result files could be read; "
                     + "first problem: " + (warnings.isEmpty() ? "unknown" : warnings.get(0)));
         }
         Collections.sort(warnings);
         return toTable(results, resultFiles, corrupt, warnings);
+    }
+
+    private static boolean inOwnTrialFolder(ResultFileWalker.Found f) {
+        Path parent = f.file().getParent();
+        return f.result() != null && parent != null && parent.getParent() != null && parent.getParent().getFileName() != null
+                && parent.getParent().getFileName().toString().equals("trials") && parent.getFileName().toString().equals(f.result().trialId());
     }
 
     private static ScoreTable toTable(List<TrialResult> results, List<Path> resultFiles, int corrupt, List<String> warnings) {
@@ -81,6 +100,7 @@ public final class ResultFolderReader {
             }
         }
         metricNames.removeAll(List.of("eval_examples", "epoch")); // counters, not scores (schemas.md)
+        List<String> baselines = ScoreTable.BASELINE_COLUMNS.stream().filter(metricNames::remove).toList(); // references, not scores
         String[] task = new String[n];
         String[] method = new String[n];
         String[] config = new String[n];
@@ -131,6 +151,9 @@ public final class ResultFolderReader {
         }
         for (int m = 0; m < metrics.size(); m++) {
             table.addColumns(DoubleColumn.create(metrics.get(m), metricValues[m]));
+        }
+        for (String b : baselines) {
+            table.addColumns(DoubleColumn.create(b, results.stream().mapToDouble(r -> r.metrics().getOrDefault(b, Double.NaN)).toArray()));
         }
         return new ScoreTable(table, metrics, curves, corrupt, List.copyOf(warnings), grid, List.copyOf(reliability));
     }

@@ -34,6 +34,7 @@ final class ResultJsonParser {
             Map<String, String> grid = new TreeMap<>(); // sorted: the config key is canonical
             Map<String, Double> metrics = new java.util.HashMap<>();
             double[][][] reliability = new double[1][][];
+            Map<String, Double> baseline = new java.util.HashMap<>();
             double[][] curve = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -45,6 +46,7 @@ final class ResultJsonParser {
                     case "task" -> task = taskName(p, value);
                     case "grid_point" -> readGrid(p, value, grid);
                     case "metrics" -> readMetrics(p, value, metrics, reliability);
+                    case "dev_baseline" -> readBaseline(p, value, baseline);
                     case "train_loss_curve" -> {
                         if (withCurve) {
                             curve = readCurve(p, value);
@@ -61,6 +63,7 @@ final class ResultJsonParser {
             if (!status.equals("completed") && !status.equals("diverged") && !status.equals("failed")) {
                 throw new IOException("\"status\" must be completed, diverged or failed, found \"" + status + "\"");
             }
+            baseline.forEach(metrics::putIfAbsent); // reference values travel beside the scores (ScoreTable.BASELINE_COLUMNS)
             Map<String, Double> numbers = new java.util.HashMap<>();
             StringBuilder config = new StringBuilder();
             for (Map.Entry<String, String> e : grid.entrySet()) {
@@ -120,6 +123,23 @@ final class ResultJsonParser {
             JsonToken v = p.nextToken();
             if (v.isScalarValue()) {
                 grid.put(key, p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** dev_baseline's majority_accuracy and prior_nll (docs/schemas.md); other keys skipped. */
+    private static void readBaseline(JsonParser p, JsonToken t, Map<String, Double> baseline) throws IOException {
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren(); // absent in older results, null for failed trials
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v.isNumeric() && dev.robustsweep.reports.ScoreTable.BASELINE_COLUMNS.contains(key)) {
+                baseline.put(key, p.getDoubleValue());
             } else {
                 p.skipChildren();
             }

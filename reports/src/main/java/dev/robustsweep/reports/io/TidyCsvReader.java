@@ -17,7 +17,8 @@ import tech.tablesaw.io.csv.CsvReadOptions;
 /**
  * Reads a tidy CSV of scores brought from elsewhere into the tidy {@link ScoreTable}.
  *
- * <p>Columns: task, method (required); metric columns (accuracy, nll, f1, mcc, and any asked for);
+ * <p>Columns: task, method (required); optional majority_accuracy and prior_nll (the dev set's
+ * no-skill reference, drawn as reference lines); metric columns (accuracy, nll, f1, mcc, and any asked for);
  * optional status (completed | diverged | failed) and trial_id; a config id column ("config" or
  * "config_id") or else every remaining column is a hyperparameter (learning_rate, batch_size, seed, ...)
  * and together they identify the grid point used for pairing. Empty, NA and NaN cells are missing scores.
@@ -29,6 +30,31 @@ public final class TidyCsvReader {
     private TidyCsvReader() {
     }
 
+    /** Refuses a file that is not UTF-8 text (a UTF-16 or Latin-1 export, a binary file) instead of reading mangled names. */
+    private static void notUtf8(Path csv) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(csv);
+        } catch (java.io.IOException e) {
+            throw new ReportInputException(csv, "cannot read the file: " + e.getMessage(), e);
+        }
+        var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        boolean nul = false;
+        for (byte b : bytes) nul |= b == 0;
+        if (nul || decoder.decode(in, java.nio.CharBuffer.allocate(bytes.length + 1), true).isError()) {
+            int line = 1;
+            for (int i = 0; i < (nul ? bytes.length : in.position()); i++) {
+                if (bytes[i] == 0) break;
+                if (bytes[i] == '\n') line++;
+            }
+            throw new ReportInputException(csv, "line " + line + ": not UTF-8 text" + (nul ? " (binary data or UTF-16)" : "")
+                    + "; expected a UTF-8 CSV file");
+        }
+    }
+
     /**
      * @param csv            the file
      * @param requiredMetrics metrics the user asked for explicitly: each must be a column
@@ -37,6 +63,7 @@ public final class TidyCsvReader {
         if (!Files.isReadable(csv)) {
             throw new ReportInputException(csv, "cannot read the file");
         }
+        notUtf8(csv);
         Table raw;
         try {
             // every column as text: numbers are parsed below so that errors can name line and column
@@ -63,12 +90,15 @@ public final class TidyCsvReader {
         }
         List<String> metrics = new ArrayList<>();
         List<String> grid = new ArrayList<>();
+        List<String> baselines = new ArrayList<>();
         String configColumn = null;
         for (String c : names) {
             if (KNOWN_METRICS.contains(c) || requiredMetrics.contains(c)) {
                 metrics.add(c);
             } else if (c.equals("config") || c.equals("config_id")) {
                 configColumn = c;
+            } else if (ScoreTable.BASELINE_COLUMNS.contains(c)) {
+                baselines.add(c); // the dev set's no-skill reference, not a score nor a hyperparameter
             } else if (!c.equals(ScoreTable.TASK) && !c.equals(ScoreTable.METHOD) && !c.equals(ScoreTable.STATUS)
                     && !c.equals(ScoreTable.TRIAL_ID)) {
                 grid.add(c);
@@ -79,6 +109,9 @@ public final class TidyCsvReader {
                     + String.join(", ", names) + ")");
         }
         int n = raw.rowCount();
+        if (n == 0) {
+            throw new ReportInputException(csv, "no data rows, only a header (expected one row per trial: task, method, hyperparameters, metrics)");
+        }
         String[] task = text(raw, names, ScoreTable.TASK, csv, true);
         String[] method = text(raw, names, ScoreTable.METHOD, csv, true);
         String[] status = names.contains(ScoreTable.STATUS) ? text(raw, names, ScoreTable.STATUS, csv, false) : null;
@@ -142,6 +175,9 @@ public final class TidyCsvReader {
         }
         for (int m = 0; m < metrics.size(); m++) {
             table.addColumns(DoubleColumn.create(metrics.get(m), metricValues[m]));
+        }
+        for (String b : baselines) {
+            table.addColumns(DoubleColumn.create(b, numbers(raw, names, b, csv)));
         }
         return new ScoreTable(table, metrics, List.of(), 0, List.of(), grid);
     }

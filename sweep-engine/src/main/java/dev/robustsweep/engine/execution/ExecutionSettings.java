@@ -212,11 +212,23 @@ public record ExecutionSettings(String backend, List<String> devices, int worker
         return new ExecutionSettings(backend, devices, workers, perDevice, threads, retries, timeout, javaOpts, slurm);
     }
 
-    /** Reads the execution settings stored in a run folder's sweep.json ({@link #toJson}). */
+    /**
+     * Reads the execution settings stored in a run folder's sweep.json ({@link #toJson}). A damaged
+     * value is an IllegalArgumentException naming its key: a sweep set up for GPUs must never resume
+     * on the CPU defaults because its devices could not be read.
+     */
     public static ExecutionSettings fromStored(JsonNode o) {
         ExecutionSettings d = defaults();
-        if (o == null || !o.isObject()) return d;
+        if (o == null || !o.isObject()) throw new IllegalArgumentException("execution: missing (expected the settings the sweep was started with)");
+        if (o.has("backend") && !o.get("backend").isTextual()) throw new IllegalArgumentException("execution.backend: expected a name, found " + o.get("backend"));
+        for (String k : List.of("workers", "trials_per_device", "threads_per_worker", "max_retries")) {
+            if (o.has(k) && !(o.get(k).isIntegralNumber() && o.get(k).asInt() >= 0)) throw new IllegalArgumentException("execution." + k + ": expected an integer >= 0, found " + o.get(k));
+        }
+        if (o.has("timeout") && !(o.get("timeout").isNumber() && o.get("timeout").asDouble() > 0)) {
+            throw new IllegalArgumentException("execution.timeout: expected seconds > 0, found " + o.get("timeout"));
+        }
         List<String> devices = o.has("devices") ? parseDevices(o.get("devices")) : d.devices;
+        if (devices == null) throw new IllegalArgumentException("execution.devices: expected cpu or GPU ids, found " + o.get("devices"));
         List<String> opts = new ArrayList<>();
         o.path("java_opts").forEach(e -> opts.add(e.asText()));
         return new ExecutionSettings(o.path("backend").asText(d.backend), devices == null ? d.devices : devices, o.path("workers").asInt(d.workers),

@@ -42,6 +42,7 @@ public final class WorkerCommand {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(javaOpts);
         cmd.add("-Dai.djl.offline=true");
+        cmd.add("-Dfile.encoding=UTF-8"); // data and result files are UTF-8 whatever the locale
         String home = System.getProperty("robustsweep.home");
         if (home != null) cmd.add("-Drobustsweep.home=" + home);
         cmd.add("-cp");

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * Follows a trial's worker.log from an offset: returns the newest {@code @progress} line of what was
- * appended since the last read, and keeps the last ordinary output line (for failure reasons).
+ * appended since the last read, and keeps the last ordinary output line (for failure reasons; a
+ * stack trace's frames are not output lines, so an exception's own line is kept).
  */
 public final class WorkerLogTail {
     private static final int MAX_LINE = 300;
@@ -44,12 +45,26 @@ public final class WorkerLogTail {
                 partial.delete(0, nl + 1);
                 WorkerProgress p = WorkerProgress.parse(line);
                 if (p != null) last = p;
-                else if (!line.isBlank() && !line.startsWith("@")) lastOutput = line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "..." : line;
+                else if (!line.isBlank() && !line.startsWith("@") && !isStackTraceDetail(line)) {
+                    line = line.replaceFirst("^Exception in thread \"[^\"]*\" ", "");
+                    lastOutput = line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "..." : line;
+                }
             }
         } catch (IOException e) {
             return last; // no log yet, or unreadable for now: try again on the next read
         }
         return last;
+    }
+
+    /**
+     * A Java stack trace's frames and causes ("\tat ...", "\t... 3 more", "Caused by: ...",
+     * "Suppressed: ..."): the reason of a worker that died on an exception is the exception's own
+     * line ("java.lang.IllegalStateException: message"), not its last frame.
+     */
+    static boolean isStackTraceDetail(String line) {
+        String t = line.strip();
+        return Character.isWhitespace(line.charAt(0)) && (t.startsWith("at ") || t.matches("\\.\\.\\. \\d+ more") || t.startsWith("Suppressed: "))
+                || line.startsWith("Caused by: ");
     }
 
     /** The last ordinary (non-@) output line read so far, or null. */

@@ -61,6 +61,8 @@ public final class GridFile {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new GridException(List.of(new GridError(file, GridLocation.UNKNOWN, null, "grid file not found")));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new GridException(List.of(new GridError(file, GridLocation.UNKNOWN, null, "permission denied")));
         } catch (IOException e) {
             throw new GridException(List.of(new GridError(file, GridLocation.UNKNOWN, null, "cannot read: " + e.getMessage())));
         }
@@ -70,6 +72,8 @@ public final class GridFile {
     /** Parses grid text; {@code file} is only used in messages and to resolve relative paths. */
     public static GridFile parse(Path file, byte[] bytes, Map<String, String> env) {
         boolean json = file.getFileName().toString().toLowerCase().endsWith(".json");
+        dev.robustsweep.trainers.data.Utf8Text.Problem encoding = dev.robustsweep.trainers.data.Utf8Text.problem(bytes);
+        if (encoding != null) throw new GridException(List.of(new GridError(file, new GridLocation(encoding.line(), 1), null, encoding.message())));
         JsonFactory factory = json ? new JsonFactory() : new YAMLFactory();
         Builder b = new Builder(file, env);
         JsonNode root;

@@ -7,6 +7,7 @@ import dev.robustsweep.trainers.commonsense.CommonsenseTask;
 import dev.robustsweep.trainers.data.TaskData;
 import dev.robustsweep.trainers.data.TaskLoader;
 import dev.robustsweep.trainers.model.EncoderConfig;
+import dev.robustsweep.trainers.trial.TrialConfig;
 import dev.robustsweep.trainers.weights.EmbeddedMiniLm;
 import dev.robustsweep.trainers.weights.ModelFolder;
 import java.nio.file.Path;
@@ -61,6 +62,29 @@ public record GridResources(Map<String, EncoderConfig> models, Map<String, TaskS
             }
         }
         return new GridResources(loaded, sizes);
+    }
+
+    /** Trials whose max_seq_length exceeds their model's positions (refused, never clamped), once per model and length. */
+    public List<GridError> sequenceLengthProblems(SweepGrid sweep, List<TrialConfig> trials) {
+        List<GridError> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (TrialConfig t : trials) {
+            EncoderConfig c = models.get(t.model);
+            if (c == null || t.maxSeqLength <= c.maxSequenceLength() || !seen.add(t.model + "\u0000" + t.maxSeqLength)) continue;
+            out.add(sweep.source().error(pathOf(sweep, "max_seq_length"), "max_seq_length " + t.maxSeqLength + " exceeds the "
+                    + c.maxSequenceLength() + " positions of model " + t.model + " (max_position_embeddings " + c.maxPositionEmbeddings + ")"));
+        }
+        return out;
+    }
+
+    private static String pathOf(SweepGrid sweep, String param) {
+        SourcedValue sv = sweep.settings().get(param);
+        if (sv != null) return sv.path();
+        for (MethodVariant v : sweep.methods()) {
+            if (v.params().containsKey(param)) return v.params().get(param).path();
+            for (Axis a : sweep.axesFor(v)) if (a.param().equals(param)) return a.path();
+        }
+        return "";
     }
 
     /** Every distinct value of a parameter across settings, variants and axes, with the grid path of its first use. */

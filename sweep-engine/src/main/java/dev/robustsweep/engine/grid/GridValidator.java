@@ -60,6 +60,7 @@ public final class GridValidator {
         GridResources resources = sweep == null ? null : GridResources.check(sweep, errors);
         TrialExpander.Expansion expansion = sweep == null ? null : TrialExpander.expand(sweep);
         if (expansion != null) errors.addAll(expansion.errors());
+        if (expansion != null && resources != null) errors.addAll(resources.sequenceLengthProblems(sweep, expansion.trials()));
         if (!errors.isEmpty()) throw new GridException(dedupe(errors));
         return new ValidatedGrid(sweep, expansion.trials(), resources);
     }
@@ -230,8 +231,8 @@ public final class GridValidator {
                 if (!ok) continue;
                 try {
                     spec = TrialFiles.JSON.treeToValue(t, TaskSpec.class);
-                } catch (Exception e) {
-                    errors.add(grid.error(p, "not a task definition: " + firstLine(e.getMessage())));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    errors.add(grid.error(p, "not a task definition: " + dev.robustsweep.trainers.trial.JsonProblem.describe(e)));
                     continue;
                 }
             } else {
@@ -451,7 +452,4 @@ public final class GridValidator {
         return baseDir.resolve(v).normalize().toString();
     }
 
-    private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
-    }
 }

@@ -85,7 +85,8 @@ public final class TrialExpander {
         try {
             trial = TrialFiles.JSON.treeToValue(node, TrialConfig.class);
         } catch (Exception e) {
-            errors.add(grid.error(c.variant().path(), "cannot build a trial: " + e.getMessage().lines().findFirst().orElse("")));
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? dev.robustsweep.trainers.trial.JsonProblem.describe(j) : e.getMessage().lines().findFirst().orElse("");
+            errors.add(grid.error(c.variant().path(), "cannot build a trial: " + why));
             return new Built(c, null, errors);
         }
         trial.trialId = TrialId.of(trial);

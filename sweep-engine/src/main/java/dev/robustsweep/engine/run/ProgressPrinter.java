@@ -61,6 +61,17 @@ public final class ProgressPrinter {
         out.println(String.format(Locale.ROOT, "%d trials: %d already done, %d to run", total, alreadyDone, toRun));
     }
 
+    /** A line about the sweep itself (e.g. an invalid result set aside), between the trial lines. */
+    public synchronized void note(String line) {
+        if (tty) {
+            clear();
+            out.println(line);
+            draw();
+        } else {
+            out.println(line);
+        }
+    }
+
     public synchronized void started(String trialId, String slot, int attempt) {
         live.put(trialId, new Live(slot, attempt));
         if (!tty) out.println("start  " + trialId + " [" + slot + "]" + (attempt > 1 ? " attempt " + attempt : ""));

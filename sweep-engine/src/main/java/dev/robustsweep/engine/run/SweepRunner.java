@@ -94,6 +94,7 @@ public final class SweepRunner {
             for (TrialEvent ev : backend.poll(POLL)) {
                 if (stopping.get()) break;
                 if (ev instanceof TrialEvent.Started s) {
+                    AttemptLog.started(store.trialDir(s.trialId()), s.attempt(), s.slot(), s.worker());
                     printer.started(s.trialId(), s.slot(), s.attempt());
                 } else if (ev instanceof TrialEvent.Progress p) {
                     printer.progress(p.trialId(), p.progress());
@@ -113,12 +114,18 @@ public final class SweepRunner {
     /** Writes trial.json and starts the attempt; false (with the failure recorded) if the worker cannot start. */
     private boolean launch(TrialConfig t, int attempt) throws IOException {
         Path dir = store.trialDir(t.trialId);
-        JsonNode stale = store.readResult(t.trialId);
-        if (stale != null) store.discardResult(t.trialId); // a failed attempt's result, never a done one (those are not queued)
+        RunStore.ResultFile stale = store.readResultFile(t.trialId);
+        if (stale != null && stale.valid()) {
+            store.discardResult(t.trialId); // a failed attempt's result, never a done one (those are not queued)
+        } else if (stale != null) {
+            // not a result (truncated, incomplete, another trial's): kept as evidence, the trial runs again
+            Path kept = store.setAsideInvalidResult(t.trialId);
+            printer.note("invalid  " + stale.file() + ": " + stale.problem() + "; kept as " + kept.getFileName() + ", running the trial again");
+        }
         t.device = exec.trialDevice();
         t.threads = exec.effectiveThreads();
         Path file = store.prepareTrial(t);
-        AttemptLog.start(dir, attempt, "-");
+        AttemptLog.start(dir, attempt);
         try {
             backend.submit(new TrialLaunch(t, dir, file, attempt, exec.timeout()));
             return true;
@@ -132,7 +139,8 @@ public final class SweepRunner {
     /** Records an attempt's end from its result.json (the truth) or, without one, from how the worker ended. Returns true to retry. */
     private boolean finished(TrialConfig t, TrialEvent.Finished f, Map<String, Integer> failures) throws IOException {
         Path dir = store.trialDir(t.trialId);
-        JsonNode result = store.readResult(t.trialId);
+        RunStore.ResultFile file = store.readResultFile(t.trialId);
+        JsonNode result = file == null ? null : file.result();
         String status = result == null ? null : result.path("status").asText();
         if ("completed".equals(status) || "diverged".equals(status)) {
             AttemptLog.end(dir, f.attempt(), status, "diverged".equals(status) ? result.path("reason").asText(null) : null, f.exitCode(), f.seconds());
@@ -141,6 +149,7 @@ public final class SweepRunner {
         }
         String reason;
         if (result != null) reason = "worker reported failure: " + result.path("reason").asText("no reason given");
+        else if (file != null) reason = "worker wrote an invalid result.json (" + file.problem() + "), kept as " + store.setAsideInvalidResult(t.trialId).getFileName();
         else if (f.exitCode() != null && f.exitCode() == 0 && !f.timedOut()) reason = "worker exited without writing result.json";
         else reason = f.reason() + (f.lastOutput() != null && !f.timedOut() ? ": " + f.lastOutput() : "");
         AttemptLog.end(dir, f.attempt(), "failed", reason, f.exitCode(), f.seconds());

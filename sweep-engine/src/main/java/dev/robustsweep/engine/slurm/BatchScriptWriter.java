@@ -152,7 +152,7 @@ public final class BatchScriptWriter {
     }
 
     private static void writeFile(Path target, String text, boolean executable) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        Path tmp = dev.robustsweep.trainers.trial.TrialFiles.newTempFile(target.toAbsolutePath().getParent(), target.getFileName().toString());
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             if (executable) Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));

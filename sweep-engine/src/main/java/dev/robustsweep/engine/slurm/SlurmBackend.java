@@ -350,13 +350,16 @@ public final class SlurmBackend implements ExecutionBackend {
         events.add(new TrialEvent.Finished(t.trialId, t.attempt, exitCode, timedOut, reason, t.tail.lastOutput(), t.seconds(), t.slot()));
     }
 
-    /** Whether result.json holds a completed or diverged result (a failed one waits for the task to end). */
+    /** Whether result.json holds a valid completed or diverged result (a failed one waits for the task to end). */
     private static boolean resultIsFinal(Path trialDir) {
         Path f = trialDir.resolve("result.json");
         if (!Files.isRegularFile(f)) return false;
         try {
-            String status = JSON.readTree(f.toFile()).path("status").asText();
-            return status.equals("completed") || status.equals("diverged");
+            var result = JSON.readTree(f.toFile());
+            String status = result.path("status").asText();
+            // only a whole, valid result of this trial ends the attempt early (docs/schemas.md)
+            return (status.equals("completed") || status.equals("diverged"))
+                    && dev.robustsweep.engine.store.ResultCheck.problem(result, trialDir.getFileName().toString()) == null;
         } catch (IOException e) {
             return false;
         }

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * A trial's {@code attempts.jsonl}: one JSON line per event, appended with a single write:
- * {@code start} (attempt, slot, time), {@code end} (attempt, outcome, reason, exit code, seconds)
+ * {@code start} (attempt, time), {@code started} (attempt, slot, worker pid or job, time), {@code end} (attempt, outcome, reason, exit code, seconds)
  * and {@code reset} (written by resume --retry-failed: earlier failures no longer count).
  * A line torn by a crash is ignored when reading.
  */
@@ -26,9 +26,17 @@ public final class AttemptLog {
 
     private AttemptLog() {}
 
-    public static void start(Path trialDir, int attempt, String slot) throws IOException {
-        ObjectNode o = JSON.createObjectNode().put("event", "start").put("attempt", attempt).put("slot", slot).put("time", Instant.now().toString());
+    /** An attempt is about to be submitted (its slot is not known yet: see {@link #started}). */
+    public static void start(Path trialDir, int attempt) throws IOException {
+        ObjectNode o = JSON.createObjectNode().put("event", "start").put("attempt", attempt).put("time", Instant.now().toString());
         append(trialDir, o);
+    }
+
+    /** The backend started the attempt's worker on {@code slot} (cpu0, gpu1, a Slurm array task) as {@code worker} (pid or job id). */
+    public static void started(Path trialDir, int attempt, String slot, String worker) throws IOException {
+        ObjectNode o = JSON.createObjectNode().put("event", "started").put("attempt", attempt).put("slot", slot);
+        if (worker != null) o.put("worker", worker);
+        append(trialDir, o.put("time", Instant.now().toString()));
     }
 
     public static void end(Path trialDir, int attempt, String outcome, String reason, Integer exitCode, double seconds) throws IOException {

@@ -78,21 +78,44 @@ public final class RunStore {
 
     /** Opens an existing run folder; throws {@link NotARunFolderException} with a clear message otherwise. */
     public static RunStore open(Path dir) {
+        if (Files.isDirectory(dir) && !exists(dir) && Files.exists(dir.resolve(RunLock.FILE)) && !Files.exists(dir.resolve(SWEEP))) {
+            // 'run' was stopped between taking the lock and writing the folder's files: nothing ran
+            throw new NotARunFolderException(dir + ": an interrupted 'robustsweep run' left this folder unfinished (no " + SWEEP + " or " + TRIALS
+                    + "; no trial ran); create it again with 'robustsweep run GRID --runs-dir " + (dir.toAbsolutePath().getParent() == null ? "." : dir.toAbsolutePath().getParent())
+                    + "' and the grid file of sweep '" + dir.getFileName() + "'");
+        }
         if (!exists(dir)) {
             throw new NotARunFolderException(dir + ": not a run folder (expected " + SWEEP + " and " + TRIALS + "; run folders are made by 'robustsweep run GRID')");
         }
         try {
-            ObjectNode s = (ObjectNode) COMPACT.readTree(dir.resolve(SWEEP).toFile());
+            JsonNode sweepNode;
+            try {
+                sweepNode = COMPACT.readTree(dir.resolve(SWEEP).toFile());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new NotARunFolderException(dir.resolve(SWEEP) + ": damaged (not valid JSON: " + e.getOriginalMessage() + ")");
+            }
+            if (!(sweepNode instanceof ObjectNode s) || !s.path("name").isTextual()) {
+                throw new NotARunFolderException(dir.resolve(SWEEP) + ": damaged (expected an object with the sweep's name, trials and execution settings)");
+            }
             List<TrialConfig> trials = new ArrayList<>();
             int line = 0;
             for (String text : Files.readAllLines(dir.resolve(TRIALS), StandardCharsets.UTF_8)) {
                 line++;
                 if (text.isBlank()) continue;
                 try {
-                    trials.add(TrialFiles.JSON.readValue(text, TrialConfig.class));
-                } catch (IOException e) {
-                    throw new NotARunFolderException(dir.resolve(TRIALS) + ":" + line + ": not a trial: " + e.getMessage().lines().findFirst().orElse(""));
+                    TrialConfig t = TrialFiles.JSON.readValue(text, TrialConfig.class);
+                    if (t.trialId == null || t.trialId.isBlank() || t.task == null || t.task.name == null || t.method == null) {
+                        throw new NotARunFolderException(dir.resolve(TRIALS) + ":" + line + ": not a trial (damaged run folder?): trial_id, task and method are required");
+                    }
+                    trials.add(t);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new NotARunFolderException(dir.resolve(TRIALS) + ":" + line + ": not a trial (damaged run folder?): " + dev.robustsweep.trainers.trial.JsonProblem.describe(e));
                 }
+            }
+            int expected = s.path("trials").asInt(-1);
+            if (expected != trials.size()) {
+                throw new NotARunFolderException(dir.resolve(TRIALS) + ": holds " + trials.size() + " trials, but " + SWEEP + " says " + expected
+                        + " (damaged run folder: move it aside and start again with 'robustsweep run GRID'; the results under its trials/ stay readable by 'robustsweep report')");
             }
             return new RunStore(dir, s, List.copyOf(trials));
         } catch (IOException e) {
@@ -102,7 +125,7 @@ public final class RunStore {
 
     /** One trial per line; 10,000 trials are a few megabytes, written in one pass and renamed into place. */
     static void writeTrialList(Path target, List<TrialConfig> trials) throws IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
+        Path tmp = TrialFiles.newTempFile(target.toAbsolutePath().getParent(), target.getFileName().toString());
         try {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 var writer = COMPACT.writer();
@@ -121,7 +144,7 @@ public final class RunStore {
     }
 
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
+        Path tmp = TrialFiles.newTempFile(target.toAbsolutePath().getParent(), target.getFileName().toString());
         try {
             Files.write(tmp, bytes);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -173,17 +196,36 @@ public final class RunStore {
         return f;
     }
 
-    /** The parsed result.json, or null when there is none (or it cannot be parsed: then it is not a result). */
-    public JsonNode readResult(String trialId) {
-        Path f = trialDir(trialId).resolve(RESULT);
-        try {
-            JsonNode n = COMPACT.readTree(f.toFile());
-            return n != null && n.isObject() && n.has("status") ? n : null;
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            return null;
-        } catch (IOException e) {
-            return null;
+    /** A trial folder's result.json as read: the parsed result when valid, else the problem that makes it no result. */
+    public record ResultFile(Path file, JsonNode result, String problem) {
+        public boolean valid() {
+            return problem == null;
         }
+    }
+
+    /** The trial's result.json checked against the result schema (docs/schemas.md) and its folder; null when there is none. */
+    public ResultFile readResultFile(String trialId) {
+        Path f = trialDir(trialId).resolve(RESULT);
+        JsonNode n;
+        try {
+            byte[] bytes = Files.readAllBytes(f);
+            if (bytes.length == 0) return new ResultFile(f, null, "empty file");
+            n = COMPACT.readTree(bytes);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new ResultFile(f, null, "not valid JSON (truncated or damaged): " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return new ResultFile(f, null, "cannot read: " + e.getMessage());
+        }
+        String problem = ResultCheck.problem(n, trialId);
+        return problem == null ? new ResultFile(f, n, null) : new ResultFile(f, null, problem);
+    }
+
+    /** The parsed result.json when there is a valid one, else null. */
+    public JsonNode readResult(String trialId) {
+        ResultFile r = readResultFile(trialId);
+        return r == null ? null : r.result();
     }
 
     /** Moves a failed attempt's result.json out of the way (its reason is kept in attempts.jsonl): only a done trial has one. */
@@ -191,10 +233,27 @@ public final class RunStore {
         Files.deleteIfExists(trialDir(trialId).resolve(RESULT));
     }
 
+    /** Moves an invalid result.json aside as result.invalid-N.json (the first free N >= 1), keeping it as evidence; returns where. */
+    public Path setAsideInvalidResult(String trialId) throws IOException {
+        Path d = trialDir(trialId);
+        for (int n = 1; ; n++) {
+            Path target = d.resolve("result.invalid-" + n + ".json");
+            if (Files.exists(target)) continue;
+            try {
+                Files.move(d.resolve(RESULT), target, StandardCopyOption.ATOMIC_MOVE);
+                return target;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // taken meanwhile: next N
+            }
+        }
+    }
+
     /** The trial's state from its folder; {@code maxRetries} decides when failures are final. */
     public TrialState state(TrialConfig trial, int maxRetries, boolean engineAlive) {
         String id = trial.trialId;
-        JsonNode result = readResult(id);
+        ResultFile file = readResultFile(id);
+        JsonNode result = file == null ? null : file.result();
+        String invalid = file == null || file.valid() ? null : file.file() + ": " + file.problem();
         List<JsonNode> events = AttemptLog.read(trialDir(id));
         int attempts = 0, failures = 0;
         String lastFailure = null;
@@ -217,11 +276,11 @@ public final class RunStore {
             }
         }
         String status = result == null ? null : result.path("status").asText();
-        if ("completed".equals(status)) return new TrialState(id, TrialStatus.COMPLETED, attempts, failures, lastFailure, result);
-        if ("diverged".equals(status)) return new TrialState(id, TrialStatus.DIVERGED, attempts, failures, lastFailure, result);
-        if (failures > maxRetries) return new TrialState(id, TrialStatus.FAILED, attempts, failures, lastFailure, null);
-        if (open && engineAlive) return new TrialState(id, TrialStatus.RUNNING, attempts, failures, lastFailure, null);
-        return new TrialState(id, TrialStatus.PENDING, attempts, failures, lastFailure, null);
+        if ("completed".equals(status)) return new TrialState(id, TrialStatus.COMPLETED, attempts, failures, lastFailure, result, null);
+        if ("diverged".equals(status)) return new TrialState(id, TrialStatus.DIVERGED, attempts, failures, lastFailure, result, null);
+        if (failures > maxRetries) return new TrialState(id, TrialStatus.FAILED, attempts, failures, lastFailure, null, invalid);
+        if (open && engineAlive) return new TrialState(id, TrialStatus.RUNNING, attempts, failures, lastFailure, null, invalid);
+        return new TrialState(id, TrialStatus.PENDING, attempts, failures, lastFailure, null, invalid);
     }
 
     /** States of every trial, in trial-list order. */

@@ -73,7 +73,8 @@ class SweepRunnerTest {
                 assertEquals("worker failed (exit 1): boom: something broke", s.lastFailure());
             } else {
                 assertEquals(1, s.attempts(), "completed and diverged trials run once: " + id);
-                assertEquals(2, events.size());
+                assertEquals(3, events.size(), "start, started (with its slot), end");
+                assertTrue(events.get(1).path("slot").asText().matches("cpu[0-3]"), events.get(1).toString());
             }
             if (s.status() == TrialStatus.FAILED) assertNull(store.readResult(id), "a failed trial has no result.json");
         }
@@ -107,12 +108,14 @@ class SweepRunnerTest {
         String done = store.trials().get(0).trialId;
         String interrupted = store.trials().get(1).trialId;
         Files.createDirectories(store.trialDir(done));
-        Files.writeString(store.trialDir(done).resolve("result.json"), "{\"status\":\"completed\",\"metrics\":{\"accuracy\":0.5,\"nll\":0.7}}");
-        AttemptLog.start(store.trialDir(interrupted), 1, "cpu0");
+        String doneResult = "{\"schema\":\"robustsweep.result/1\",\"trial_id\":\"" + done + "\",\"status\":\"completed\",\"task\":\"mrpc\",\"method\":\"lora\","
+                + "\"metrics\":{\"accuracy\":0.5,\"nll\":0.7},\"trial\":{},\"tool_version\":\"test\",\"seeds\":{},\"checksums\":{}}";
+        Files.writeString(store.trialDir(done).resolve("result.json"), doneResult);
+        AttemptLog.start(store.trialDir(interrupted), 1);
         Files.writeString(store.trialDir(interrupted).resolve(".result.json123.tmp"), "{\"status\":\"comp");
         SweepOutcome outcome = run(store, exec, false, new ByteArrayOutputStream());
         assertTrue(outcome.allDone());
-        assertEquals("{\"status\":\"completed\",\"metrics\":{\"accuracy\":0.5,\"nll\":0.7}}", Files.readString(store.trialDir(done).resolve("result.json")));
+        assertEquals(doneResult, Files.readString(store.trialDir(done).resolve("result.json")));
         assertFalse(Files.exists(store.trialDir(done).resolve("worker.log")), "a done trial is never started again");
         assertEquals(2, outcome.states().get(interrupted).attempts());
         assertFalse(Files.exists(store.trialDir(interrupted).resolve(".result.json123.tmp")), "leftover temp file removed");

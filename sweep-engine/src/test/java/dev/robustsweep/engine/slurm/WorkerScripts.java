@@ -31,8 +31,9 @@ final class WorkerScripts {
                 printf '%s\\0' "${args[@]}" > "$out/argv"
                 if [ -f "$out/sleep" ]; then sleep "$(cat "$out/sleep")"; fi
                 tmp=$(mktemp "$out/.result.json.XXXXXX")
-                printf '{"schema": "robustsweep.result/1", "status": "completed", "task": "%s", "cuda_visible_devices": "%s", "slurm_job_gpus": "%s", "setup_var": "%s"}\\n' \\
-                  "${SLURM_ARRAY_TASK_ID:-}" "${CUDA_VISIBLE_DEVICES:-}" "${SLURM_JOB_GPUS:-}" "${RS_SETUP_VAR:-}" > "$tmp"
+                id=$(grep -o '"trial_id" *: *"[^"]*"' "$trial" | head -1 | sed 's/.*"\\([^"]*\\)"$/\\1/' || true)
+                printf '{"schema": "robustsweep.result/1", "trial_id": "%s", "status": "completed", "task": "%s", "method": "lora", "metrics": {"accuracy": 0.5, "nll": 0.7}, "trial": {}, "tool_version": "test", "seeds": {}, "checksums": {}, "cuda_visible_devices": "%s", "slurm_job_gpus": "%s", "setup_var": "%s"}\\n' \\
+                  "$id" "${SLURM_ARRAY_TASK_ID:-}" "${CUDA_VISIBLE_DEVICES:-}" "${SLURM_JOB_GPUS:-}" "${RS_SETUP_VAR:-}" > "$tmp"
                 sync "$tmp"
                 mv "$tmp" "$out/result.json"
                 """);

@@ -46,7 +46,7 @@ final class DecoderEncoding {
             return 2;
         }
         ObjectMapper json = new ObjectMapper();
-        List<String> lines = Files.readAllLines(input, StandardCharsets.UTF_8);
+        List<String> lines = dev.robustsweep.trainers.data.Utf8Text.lines(input); // checked by EncodeCommand: UTF-8 text
         int vocab = folder.config().vocabSize;
         Engine engine = EngineSetup.start(0);
         try (NDManager manager = engine.newBaseManager();

@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.robustsweep.trainers.data.Batcher;
+import dev.robustsweep.trainers.data.DataFormatException;
+import dev.robustsweep.trainers.data.Utf8Text;
 import dev.robustsweep.trainers.data.TextEncoder;
 import dev.robustsweep.trainers.data.TokenizedExample;
 import dev.robustsweep.trainers.model.EncoderInput;
@@ -52,42 +54,61 @@ public final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "128", description = "Truncation length (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
+    private static int refuse(String message) {
+        System.err.println("robustsweep model encode: " + message);
+        return 2;
+    }
+
     @Override
     public Integer call() throws IOException {
         ObjectMapper json = new ObjectMapper();
+        // every input checked before the engine starts
+        if (maxLength < 8) return refuse("--max-length: expected an integer >= 8, found " + maxLength);
+        if (!Files.isRegularFile(input)) return refuse(input + ": input file not found");
+        if (Files.isDirectory(output)) return refuse("--output " + output + ": is a folder, expected a file name");
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) return refuse("--output " + output + ": folder " + parent + " does not exist");
+        try {
+            Utf8Text.lines(input); // a binary or non-UTF-8 input is named before any model loads
+        } catch (DataFormatException e) {
+            return refuse(e.getMessage());
+        }
         ModelFolder folder;
         try {
             Path resolved = TinyLlama.resolve(model);
             if (DecoderFolder.isDecoder(resolved)) return DecoderEncoding.encode(resolved, input, output, maxLength);
             folder = ModelFolder.load(resolved);
         } catch (ModelLoadException e) {
-            System.err.println("robustsweep model encode: " + e.getMessage());
-            return 2;
+            return refuse(e.getMessage());
         }
-        if (!Files.isRegularFile(input)) {
-            System.err.println("robustsweep model encode: " + input + ": input file not found");
-            return 2;
+        if (maxLength > folder.config().maxSequenceLength()) {
+            return refuse("--max-length: " + maxLength + " exceeds the model's " + folder.config().maxSequenceLength() + " positions");
+        }
+        List<String> lines;
+        try {
+            lines = Utf8Text.lines(input);
+        } catch (DataFormatException e) {
+            return refuse(e.getMessage());
+        }
+        List<JsonNode> inputs = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) continue;
+            JsonNode row;
+            try {
+                row = json.readTree(lines.get(i));
+            } catch (IOException e) {
+                return refuse(input + ":" + (i + 1) + ": malformed JSON");
+            }
+            if (!row.isObject() || !row.hasNonNull("text")) return refuse(input + ":" + (i + 1) + ": expected an object with \"text\"");
+            inputs.add(row);
         }
         Engine engine = EngineSetup.start(0);
-        List<String> lines = Files.readAllLines(input, StandardCharsets.UTF_8);
         try (NDManager manager = engine.newBaseManager();
              TextEncoder text = new TextEncoder(folder.tokenizerJson(), maxLength);
              BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
             SequenceClassifier classifier = new ClassifierBuilder(folder, manager).build();
             Batcher batcher = new Batcher(folder.config());
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).isBlank()) continue;
-                JsonNode row;
-                try {
-                    row = json.readTree(lines.get(i));
-                } catch (IOException e) {
-                    System.err.println("robustsweep model encode: " + input + ":" + (i + 1) + ": malformed JSON");
-                    return 2;
-                }
-                if (!row.hasNonNull("text")) {
-                    System.err.println("robustsweep model encode: " + input + ":" + (i + 1) + ": missing \"text\"");
-                    return 2;
-                }
+            for (JsonNode row : inputs) {
                 String pair = row.hasNonNull("text_pair") ? row.get("text_pair").asText() : null;
                 TokenizedExample ex = text.encode(row.get("text").asText(), pair, 0);
                 try (NDScope ignored = new NDScope()) {

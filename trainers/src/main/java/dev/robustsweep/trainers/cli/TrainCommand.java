@@ -8,6 +8,7 @@ import dev.robustsweep.trainers.train.TrialRunner;
 import dev.robustsweep.trainers.trial.TrialConfig;
 import dev.robustsweep.trainers.trial.TrialFiles;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,13 +43,25 @@ public final class TrainCommand implements Callable<Integer> {
             System.err.println("robustsweep train: " + e.getMessage());
             return 2;
         }
+        String outProblem = checkOutDir(out);
+        if (outProblem != null) {
+            // checked before any work: a trial must not train for hours to find it cannot write its result
+            System.err.println("robustsweep train: --out " + out + ": " + outProblem);
+            return 2;
+        }
         Map<String, Object> start = new LinkedHashMap<>();
         start.put("trial_id", trial.trialId);
         start.put("pid", ProcessHandle.current().pid());
         stdout.println("@trial-start " + JSON.writeValueAsString(start));
         stdout.flush();
         TrialResult result = TrialRunner.run(trial, new ProgressPrinter(stdout));
-        TrialRunner.write(result, out);
+        try {
+            TrialRunner.write(result, out);
+        } catch (java.io.IOException e) {
+            // the folder went away or the disk is full after training: say so, without a trace
+            System.err.println("robustsweep train: cannot write " + out.resolve("result.json") + ": " + e);
+            return 1;
+        }
         String status = result.status();
         stdout.println("@trial-end " + JSON.writeValueAsString(Map.of("trial_id", trial.trialId, "status", status)));
         if (TrialResult.FAILED.equals(status)) {
@@ -56,6 +69,22 @@ public final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** Creates the output folder; a problem (a file in the way, no permission) as a message, or null. */
+    static String checkOutDir(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) return "exists and is not a folder (result.json is written inside it)";
+        try {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return "a file is in the way: " + e.getFile();
+        } catch (java.io.IOException e) {
+            return "cannot create the folder: " + e;
+        }
+        if (!Files.isWritable(dir)) return "folder is not writable";
+        Path result = dir.resolve("result.json");
+        if (Files.isDirectory(result)) return result + " is a folder";
+        return null;
     }
 
     /** Prints "@progress {json}" lines: at most one per second, plus every epoch's scores. */

@@ -3,10 +3,6 @@ package dev.robustsweep.trainers.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,17 +17,11 @@ public final class JsonlFile {
     private JsonlFile() {}
 
     public static List<Row> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(file, 0, "file not found");
-        } catch (IOException e) {
-            throw new DataFormatException(file, 0, "cannot read: " + e.getMessage());
-        }
+        List<String> lines = Utf8Text.lines(file);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
+            if (i == 0 && line.startsWith("\uFEFF")) line = line.substring(1);
             if (line.isEmpty()) continue;
             try {
                 JsonNode node = JSON.readTree(line);
@@ -48,6 +38,8 @@ public final class JsonlFile {
     public static String text(Path file, Row row, String key) {
         JsonNode v = row.object().get(key);
         if (v == null || v.isNull()) throw new DataFormatException(file, row.line(), "missing field '" + key + "'");
+        // a list or object has no text: asText() would silently give "" (an empty sentence)
+        if (!v.isValueNode()) throw new DataFormatException(file, row.line(), "field '" + key + "' must be a string, number or boolean, found " + (v.isArray() ? "a list" : "an object"));
         return v.asText();
     }
 }

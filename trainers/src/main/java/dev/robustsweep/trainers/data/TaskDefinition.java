@@ -21,8 +21,9 @@ public record TaskDefinition(String name, String format, String train, String de
             // CoLA has no header: source, label, original label, sentence
             "cola", new TaskDefinition("cola", "tsv", "glue/CoLA/train.tsv", "glue/CoLA/dev.tsv", false,
                     List.of("3"), "1", Map.of("0", 0, "1", 1), null),
-            // BoolQ: only val.jsonl ships here; without train.jsonl the loader splits val.jsonl (seeded)
-            "boolq", new TaskDefinition("boolq", "jsonl", "superglue/BoolQ/train.jsonl", "superglue/BoolQ/val.jsonl", false,
+            // BoolQ: only val.jsonl ships here, so boolq is a seeded split of it (no train file; give
+            // 'train' in the grid to use a full copy of BoolQ's train.jsonl instead)
+            "boolq", new TaskDefinition("boolq", "jsonl", null, "superglue/BoolQ/val.jsonl", false,
                     List.of("question", "passage"), "label", Map.of("false", 0, "true", 1), null),
             // WiC: "word: sentence1" paired with sentence2
             "wic", new TaskDefinition("wic", "jsonl", "superglue/WiC/train.jsonl", "superglue/WiC/val.jsonl", false,

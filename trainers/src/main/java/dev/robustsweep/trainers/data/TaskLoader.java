@@ -12,9 +12,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Reads a task's train and dev examples. A task with one file only (BoolQ here: val.jsonl) gets a
- * seeded split: the file's rows are shuffled with split_seed (default 0) and the first
- * ceil(dev_fraction * n) rows (default 0.2) become dev, the rest train, identically for every trial.
+ * Reads a task's train and dev examples. A single file is split into train and dev only when the
+ * task says so: a built-in task without a train file (BoolQ here: only val.jsonl ships) splits its
+ * dev file, and a task with {@code dev_fraction} and no dev file splits its train file. The split
+ * shuffles the file's rows with split_seed (default 0) and makes the first ceil(dev_fraction * n)
+ * rows (default 0.2) dev, the rest train, identically for every trial. Any named file that is
+ * missing, unreadable or holds no example is an error naming it: nothing falls back.
  */
 public final class TaskLoader {
     public static final double DEFAULT_DEV_FRACTION = 0.2;
@@ -30,10 +33,10 @@ public final class TaskLoader {
                 throw new IllegalArgumentException("task '" + spec.name + "': not a built-in task " + TaskDefinition.BUILTIN.keySet().stream().sorted().toList()
                         + "; a custom task needs format, train, text_fields, label_field and label_map");
             }
-            if (spec.train == null && spec.dev == null) return builtin;
-            return new TaskDefinition(builtin.name(), builtin.format(), spec.train != null ? spec.train : builtin.train(),
+            if (spec.train == null && spec.dev == null) return checkSplit(spec, builtin);
+            return checkSplit(spec, new TaskDefinition(builtin.name(), builtin.format(), spec.train != null ? spec.train : builtin.train(),
                     spec.dev != null ? spec.dev : builtin.dev(), builtin.header(), builtin.textFields(),
-                    builtin.labelField(), builtin.labelMap(), builtin.prefixField());
+                    builtin.labelField(), builtin.labelMap(), builtin.prefixField()));
         }
         List<String> missing = new ArrayList<>();
         if (!List.of("tsv", "jsonl").contains(spec.format)) missing.add("format (tsv or jsonl, got '" + spec.format + "')");
@@ -42,42 +45,65 @@ public final class TaskLoader {
         if (spec.labelField == null) missing.add("label_field");
         if (spec.labelMap == null || spec.labelMap.isEmpty()) missing.add("label_map");
         if (!missing.isEmpty()) throw new IllegalArgumentException("task '" + spec.name + "': custom task needs " + String.join(", ", missing));
-        return new TaskDefinition(spec.name, spec.format, spec.train, spec.dev,
-                spec.header != null ? spec.header : "tsv".equals(spec.format), spec.textFields, spec.labelField, spec.labelMap, null);
+        return checkSplit(spec, new TaskDefinition(spec.name, spec.format, spec.train, spec.dev,
+                spec.header != null ? spec.header : "tsv".equals(spec.format), spec.textFields, spec.labelField, spec.labelMap, null));
+    }
+
+    /** Which single file is split, or null when the task has a train and a dev file. */
+    static String splitFile(TaskDefinition def) {
+        if (def.train() == null) return def.dev();
+        return def.dev() == null ? def.train() : null;
+    }
+
+    /** A split must be asked for: dev_fraction with a train file only, or a built-in without train file. */
+    private static TaskDefinition checkSplit(TaskSpec spec, TaskDefinition def) {
+        String task = "task '" + spec.name + "': ";
+        if (spec.devFraction != null && !(spec.devFraction > 0 && spec.devFraction < 1)) {
+            throw new IllegalArgumentException(task + "dev_fraction must be in (0, 1), got " + spec.devFraction);
+        }
+        if (def.train() != null && def.dev() == null && spec.devFraction == null) {
+            throw new IllegalArgumentException(task + "no dev file: give 'dev', or 'dev_fraction' to hold out part of the train file " + def.train());
+        }
+        if (def.train() != null && def.dev() != null && (spec.devFraction != null || spec.splitSeed != null)) {
+            throw new IllegalArgumentException(task + (spec.devFraction != null ? "dev_fraction" : "split_seed")
+                    + " splits a single file, but the task has both a train file (" + def.train() + ") and a dev file (" + def.dev() + ")");
+        }
+        return def;
     }
 
     public static TaskData load(TaskSpec spec, Path dataDir) {
         TaskDefinition def = definition(spec);
-        Path train = dataDir.resolve(def.train());
-        Path dev = def.dev() == null ? null : dataDir.resolve(def.dev());
-        List<Example> trainExamples;
-        List<Example> devExamples;
-        String trainSum;
-        String devSum;
-        if (Files.isRegularFile(train) && dev != null) {
-            trainExamples = read(def, train);
-            devExamples = read(def, dev);
-            trainSum = checksum(train);
-            devSum = checksum(dev);
+        String single = splitFile(def);
+        TaskData data;
+        if (single == null) {
+            Path train = dataDir.resolve(def.train());
+            Path dev = dataDir.resolve(def.dev());
+            data = new TaskData(def.name(), nonEmpty(read(def, train), train), nonEmpty(read(def, dev), dev), def.numLabels(), checksum(train), checksum(dev));
         } else {
-            // one file only: a seeded split of whichever exists
-            Path only = Files.isRegularFile(train) ? train : dev;
-            if (only == null || !Files.isRegularFile(only)) {
-                throw new DataFormatException(train, 0, "file not found" + (dev != null ? " (nor " + dev + ")" : ""));
-            }
-            List<Example> all = read(def, only);
+            // the task asked for a split of one file (dev_fraction, or a built-in that ships no train file)
+            Path only = dataDir.resolve(single);
+            List<Example> all = nonEmpty(read(def, only), only);
             double fraction = spec.devFraction != null ? spec.devFraction : DEFAULT_DEV_FRACTION;
             long seed = spec.splitSeed != null ? spec.splitSeed : DEFAULT_SPLIT_SEED;
-            if (!(fraction > 0 && fraction < 1)) throw new IllegalArgumentException("task '" + spec.name + "': dev_fraction must be in (0, 1), got " + fraction);
             int[] order = permutation(all.size(), seed);
             int nDev = (int) Math.ceil(fraction * all.size());
-            devExamples = new ArrayList<>();
-            trainExamples = new ArrayList<>();
+            List<Example> devExamples = new ArrayList<>();
+            List<Example> trainExamples = new ArrayList<>();
             for (int i = 0; i < order.length; i++) (i < nDev ? devExamples : trainExamples).add(all.get(order[i]));
-            trainSum = checksum(only) + "#split(seed=" + seed + ",dev_fraction=" + fraction + ",part=train)";
-            devSum = checksum(only) + "#split(seed=" + seed + ",dev_fraction=" + fraction + ",part=dev)";
+            if (trainExamples.isEmpty() || devExamples.isEmpty()) {
+                throw new DataFormatException(only, 0, all.size() + " example(s) cannot be split into train and dev (dev_fraction " + fraction + ")");
+            }
+            String sum = checksum(only);
+            data = new TaskData(def.name(), trainExamples, devExamples, def.numLabels(),
+                    sum + "#split(seed=" + seed + ",dev_fraction=" + fraction + ",part=train)",
+                    sum + "#split(seed=" + seed + ",dev_fraction=" + fraction + ",part=dev)");
         }
-        return new TaskData(def.name(), trainExamples, devExamples, def.numLabels(), trainSum, devSum);
+        return data;
+    }
+
+    private static List<Example> nonEmpty(List<Example> examples, Path file) {
+        if (examples.isEmpty()) throw new DataFormatException(file, 0, "no examples (only a header or blank lines)");
+        return examples;
     }
 
     /** Fisher-Yates permutation of 0..n-1 from a seed. */

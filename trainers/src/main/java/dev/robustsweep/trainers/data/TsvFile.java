@@ -1,9 +1,5 @@
 package dev.robustsweep.trainers.data;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +16,7 @@ public final class TsvFile {
     private TsvFile() {}
 
     public static List<Row> read(Path file, boolean header) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(file, 0, "file not found");
-        } catch (IOException e) {
-            throw new DataFormatException(file, 0, "cannot read: " + e.getMessage());
-        }
+        List<String> lines = Utf8Text.lines(file);
         List<Row> rows = new ArrayList<>();
         for (int i = header ? 1 : 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -40,15 +29,10 @@ public final class TsvFile {
 
     /** The header's column names (BOM dropped). */
     public static String[] header(Path file) {
-        try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String first = reader.readLine();
-            if (first == null) throw new DataFormatException(file, 1, "empty file, expected a header line");
-            if (first.startsWith("\uFEFF")) first = first.substring(1);
-            return first.split("\t", -1);
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(file, 0, "file not found");
-        } catch (IOException e) {
-            throw new DataFormatException(file, 0, "cannot read: " + e.getMessage());
-        }
+        List<String> lines = Utf8Text.lines(file);
+        if (lines.isEmpty()) throw new DataFormatException(file, 1, "empty file, expected a header line");
+        String first = lines.get(0);
+        if (first.startsWith("\uFEFF")) first = first.substring(1);
+        return first.split("\t", -1);
     }
 }

@@ -20,6 +20,8 @@ public final class EncoderConfig {
     @JsonProperty("hidden_dropout_prob") public double hiddenDropoutProb = 0.1;
     @JsonProperty("attention_probs_dropout_prob") public double attentionProbsDropoutProb = 0.1;
     @JsonProperty("hidden_act") public String hiddenAct = "gelu";
+    /** Only absolute position embeddings are implemented; other kinds are refused, not ignored. */
+    @JsonProperty("position_embedding_type") public String positionEmbeddingType = "absolute";
     /** Standard deviation of newly initialised Linear weights (HF _init_weights: N(0, initializer_range), bias 0). */
     @JsonProperty("initializer_range") public double initializerRange = 0.02;
     /** Dropout of the classification head; null = hidden_dropout_prob (HF). */
@@ -37,6 +39,11 @@ public final class EncoderConfig {
         return isRoberta() ? padTokenId + 1 : 0;
     }
 
+    /** The longest input the position embeddings cover: max_position_embeddings less RoBERTa's offset. */
+    public int maxSequenceLength() {
+        return maxPositionEmbeddings - firstPositionId();
+    }
+
     /** Checks the shapes make sense; returns an error or null. */
     public String check() {
         if (!"bert".equals(modelType) && !"roberta".equals(modelType)) {
@@ -50,6 +57,7 @@ public final class EncoderConfig {
         }
         if (intermediateSize <= 0) return "intermediate_size: must be > 0";
         if (!"gelu".equals(hiddenAct)) return "hidden_act: only gelu is supported, got '" + hiddenAct + "'";
+        if (!"absolute".equals(positionEmbeddingType)) return "position_embedding_type: only absolute is supported, got '" + positionEmbeddingType + "'";
         return null;
     }
 }

@@ -14,6 +14,7 @@ import dev.robustsweep.trainers.data.TokenizedExample;
 import dev.robustsweep.trainers.model.ClassifierBuilder;
 import dev.robustsweep.trainers.model.Parameter;
 import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.posthoc.PosthocEvaluation;
 import dev.robustsweep.trainers.runtime.EngineSetup;
 import dev.robustsweep.trainers.runtime.PeakMemory;
 import dev.robustsweep.trainers.runtime.ToolVersion;
@@ -52,6 +53,12 @@ public final class TrialRunner {
 
             long t0 = System.nanoTime();
             ModelFolder folder = ModelFolder.load(EmbeddedMiniLm.resolve(trial.model));
+            int positions = folder.config().maxSequenceLength();
+            if (trial.maxSeqLength > positions) {
+                // refused rather than clamped: the result must record what ran
+                throw new IllegalArgumentException("max_seq_length: " + trial.maxSeqLength + " exceeds the model's " + positions
+                        + " positions (max_position_embeddings " + folder.config().maxPositionEmbeddings + ")");
+            }
             Path dataDir = trial.dataDir != null ? Path.of(trial.dataDir) : defaultDataDir();
             TaskData task = TaskLoader.load(trial.task, dataDir);
             List<TokenizedExample> train;
@@ -78,14 +85,23 @@ public final class TrialRunner {
 
                 Batcher batcher = new Batcher(folder.config());
                 Evaluator evaluator = new Evaluator(batcher, trial.evalBatchSize, task.numLabels());
-                TrainingOutcome outcome = new Trainer(trial, model, method, batcher, evaluator, manager, listener).train(train, dev);
+                PosthocEvaluation posthoc = PosthocEvaluation.applies(trial) ? new PosthocEvaluation(trial, evaluator, batcher, task.numLabels()) : null;
+                List<List<TokenizedExample>> split = PosthocEvaluation.split(trial, train); // temperature: held-out training part
+                TrainingOutcome outcome = new Trainer(trial, model, method, batcher, evaluator, manager,
+                        posthoc == null ? listener : posthoc.listener(listener)).train(split.get(0), dev);
 
                 TrialResult result = new TrialResult(trial, outcome.diverged() ? TrialResult.DIVERGED : TrialResult.COMPLETED,
                         outcome.diverged() ? "non-finite loss or gradient at step " + outcome.divergedAtStep() : null);
                 result.outcome(outcome);
+                if (posthoc != null && !outcome.diverged() && outcome.last() != null) {
+                    PosthocEvaluation.Outcome p = posthoc.finish(model, dev, split.get(1), split.get(0),
+                            evaluator.lastPredictions(), manager, engine);
+                    result.posthoc(p.metrics(), outcome.last().epoch(), p.state());
+                }
                 result.put("method_state", method.state());
                 result.put("parameters", parameters);
                 result.put("head", model.head().describe());
+                result.put("dev_baseline", DevBaseline.of(dev.stream().mapToInt(TokenizedExample::label).toArray(), task.numLabels()).asMap());
                 timings.put("engine_start_s", engineSeconds);
                 timings.put("load_s", loadSeconds);
                 timings.put("train_s", outcome.trainSeconds());

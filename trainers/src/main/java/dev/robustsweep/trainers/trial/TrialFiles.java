@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -30,12 +29,9 @@ public final class TrialFiles {
             trial = JSON.readValue(file.toFile(), TrialConfig.class);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new InvalidTrialException(file + ": trial file not found");
-        } catch (UnrecognizedPropertyException e) {
-            throw new InvalidTrialException(file + ": line " + e.getLocation().getLineNr() + ": unknown key '"
-                    + e.getPropertyName() + "' at " + e.getPathReference());
         } catch (JsonProcessingException e) {
             throw new InvalidTrialException(file + ": line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
-                    + ": " + e.getOriginalMessage());
+                    + ": " + JsonProblem.describe(e));
         } catch (IOException e) {
             throw new InvalidTrialException(file + ": cannot read: " + e.getMessage());
         }
@@ -49,7 +45,7 @@ public final class TrialFiles {
         byte[] bytes = JSON.writeValueAsBytes(value);
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp = newTempFile(dir, target.getFileName().toString());
         try {
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
@@ -64,6 +60,24 @@ public final class TrialFiles {
             Files.deleteIfExists(tmp);
         }
     }
+
+    /**
+     * A new empty ".NAME.RANDOM.tmp" file in {@code dir}, created with the process's umask (0644 under
+     * umask 022), unlike {@link Files#createTempFile} (always 0600), so that what is renamed into
+     * place is as readable as any other file the user writes (shared cluster folders need group read).
+     */
+    public static Path newTempFile(Path dir, String name) throws IOException {
+        while (true) {
+            Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // taken: draw another name
+            }
+        }
+    }
+
+    private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
 
     /** A user's mistake in a trial file: one line, no stack trace. */
     public static final class InvalidTrialException extends RuntimeException {

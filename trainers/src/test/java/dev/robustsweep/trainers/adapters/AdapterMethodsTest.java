@@ -88,14 +88,83 @@ class AdapterMethodsTest {
             for (Parameter p : model.allParameters()) {
                 if (frozen.containsKey(p.name())) assertArrayEquals(frozen.get(p.name()), p.array().toFloatArray(), p.name() + " changed");
             }
-            assertTrue(method.state() != null);
+            assertState(methodId, trial, method.state());
 
-            // 4. merged and unmerged evaluation agree
+            // 4. sampling: once B != 0, only MonteCLoRA's training forward is stochastic (dropout is off);
+            // every other method's training forward equals its evaluation forward. B after 5 small steps
+            // is ~1e-5, which hides the noise (logits differ by ~1e-8): give MonteCLoRA's B O(0.1) entries
+            if (method instanceof dev.robustsweep.trainers.adapters.monteclora.MonteCLoraMethod mc) {
+                java.util.SplittableRandom rng = new java.util.SplittableRandom(17);
+                for (var adapter : mc.adapters()) {
+                    float[] b = new float[(int) adapter.b().size()];
+                    for (int i = 0; i < b.length; i++) b[i] = (float) (0.2 * (rng.nextDouble() - 0.5));
+                    adapter.b().array().set(b);
+                }
+            }
+            float[] eval = model.forward(in, ForwardContext.EVAL).toFloatArray();
+            float[] train1 = model.forward(in, ForwardContext.TRAIN).toFloatArray();
+            method.extraLosses();
+            float[] train2 = model.forward(in, ForwardContext.TRAIN).toFloatArray();
+            method.extraLosses();
+            if ("monteclora".equals(methodId)) {
+                assertTrue(maxDifference(train1, train2) > 1e-5, "two MonteCLoRA draws differ: " + maxDifference(train1, train2));
+                assertTrue(maxDifference(eval, train1) > 1e-5, "a MonteCLoRA draw differs from the mean");
+            } else {
+                assertClose(eval, train1, 1e-5, methodId + ": training vs evaluation forward");
+                assertClose(train1, train2, 0, methodId + ": two training forwards");
+            }
+
+            // 5. merged and unmerged evaluation agree
             float[] unmerged = model.forward(in, ForwardContext.EVAL).toFloatArray();
             model.mergeAdapters();
             float[] merged = model.forward(in, ForwardContext.EVAL).toFloatArray();
             assertClose(unmerged, merged, 1e-5, "merged vs unmerged logits");
         }
+    }
+
+    /** What each method reports in result.json's method_state after STEPS steps of a one-epoch run. */
+    static void assertState(String methodId, TrialConfig trial, Map<String, Object> state) {
+        switch (methodId) {
+            case "full_ft", "lora", "dora" -> assertEquals(Map.of(), state, methodId + " has no method state");
+            case "adalora" -> {
+                // PEFT defaults tinit = tfinal = 0: at step T = STEPS the budget is target_r x layers
+                assertEquals(0, state.get("tinit"));
+                assertEquals(0, state.get("tfinal"));
+                assertEquals(STEPS, state.get("total_steps"));
+                assertEquals(trial.adalora.targetR * TARGETS, state.get("budget"));
+                Map<?, ?> ranks = (Map<?, ?>) state.get("ranks");
+                assertEquals(TARGETS, ranks.size());
+                int kept = 0;
+                for (Object r : ranks.values()) kept += (Integer) r;
+                assertEquals(trial.adalora.targetR * TARGETS, kept, "kept ranks = budget");
+                Map<?, ?> pattern = (Map<?, ?>) state.get("rank_pattern");
+                for (Object row : pattern.values()) assertEquals(trial.adalora.initR, ((List<?>) row).size());
+            }
+            case "monteclora" -> {
+                List<?> epochs = (List<?>) state.get("epochs");
+                assertEquals(1, epochs.size());
+                // the STEPS training steps plus the step-0 training forward of check 1
+                assertEquals(STEPS + 1, ((Map<?, ?>) epochs.get(0)).get("steps"));
+                Map<?, ?> weights = (Map<?, ?>) state.get("mixture_weights");
+                assertEquals(TARGETS, weights.size());
+                for (Object w : weights.values()) {
+                    double sum = 0;
+                    for (Object x : (List<?>) w) sum += (Double) x;
+                    assertEquals(1.0, sum, 1e-9, "expected mixture weights sum to 1");
+                    assertEquals(trial.monteclora.mixtures, ((List<?>) w).size());
+                }
+                for (Object v : ((Map<?, ?>) state.get("wishart_scale")).values()) {
+                    for (Object x : (List<?>) v) assertTrue((Double) x > 0, "V > 0");
+                }
+            }
+            default -> throw new IllegalArgumentException(methodId);
+        }
+    }
+
+    static double maxDifference(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+        return max;
     }
 
     static void assertClose(float[] expected, float[] actual, double tolerance, String what) {

@@ -66,6 +66,36 @@ class TrainCommandTest {
     }
 
     @Test
+    void maxSeqLengthBeyondTheModelIsRefusedNotClamped() throws IOException {
+        // the tiny BERT has 128 positions; the result must never record a length that did not run
+        assertOneLineFailure(train("toolong", trial(model.toString(), "").replace("\"max_seq_length\": 16", "\"max_seq_length\": 100000")),
+                "max_seq_length: 100000 exceeds the model's 128 positions");
+    }
+
+    @Test
+    void anOutPathThatIsAFileIsRefusedBeforeAnyWork() throws IOException {
+        Path trial = dir.resolve("outfile.json");
+        Files.writeString(trial, trial(model.toString(), ""));
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "keep me");
+        PrintStream oldErr = System.err, oldOut = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true));
+            System.setOut(new PrintStream(out, true));
+            exit = new CommandLine(new TrainCommand()).execute("--trial", trial.toString(), "--out", file.toString());
+        } finally {
+            System.setErr(oldErr);
+            System.setOut(oldOut);
+        }
+        assertEquals(2, exit, err.toString());
+        assertEquals("robustsweep train: --out " + file + ": exists and is not a folder (result.json is written inside it)", err.toString().strip());
+        assertFalse(out.toString().contains("@trial-start"), "refused before the trial started: " + out);
+        assertEquals("keep me", Files.readString(file));
+    }
+
+    @Test
     void missingModelFolder() throws IOException {
         assertOneLineFailure(train("nomodel", trial(dir.resolve("absent").toString(), "")), "absent", "not found");
     }

@@ -152,4 +152,9 @@ public final class AdaLoraMethod implements AdaptationMethod {
     public List<AdaLoraAdapter> adapters() {
         return adapters;
     }
+
+    /** The importance scores and masking (read-only use: scores after a step). */
+    public RankAllocator allocator() {
+        return allocator;
+    }
 }

@@ -35,12 +35,22 @@ public final class KlDivergences {
 
     /**
      * Eq. 21: KL(Dir(alpha) || Dir(a0 1)) = lnG(sum a) - lnG(N a0) + sum_k (lnG(a0) - lnG(a_k))
-     * + sum_k (a_k - a0)(psi(a_k) - psi(sum a)), alpha = exp(logAlpha) [L, N]. Evaluated in float64
-     * (psi and lnG of large and small arguments cancel) and returned in logAlpha's type.
+     * + sum_k (a_k - a0)(psi(a_k) - psi(sum a)), alpha = exp(logAlpha) [L, N], returned in logAlpha's type.
+     * The value is evaluated in float64 (psi and lnG of large and small arguments cancel); the gradient
+     * comes from the same formula in logAlpha's own type, because DJL's toType runs without autograd (a
+     * cast would cut alpha off from the KL's gradient): kl + (kl64 - kl), the bracket a constant.
      */
     public static NDArray dirichlet(NDArray logAlpha, double a0) {
         DataType type = logAlpha.getDataType();
-        NDArray a = logAlpha.toType(DataType.FLOAT64, false).exp();
+        NDArray kl = dirichletFormula(logAlpha, a0);
+        if (type == DataType.FLOAT64) return kl;
+        NDArray kl64 = dirichletFormula(logAlpha.stopGradient().toType(DataType.FLOAT64, false), a0).toType(type, false);
+        return kl.add(kl64.sub(kl.stopGradient()));
+    }
+
+    /** Eq. 21 in logAlpha's type, differentiable. */
+    private static NDArray dirichletFormula(NDArray logAlpha, double a0) {
+        NDArray a = logAlpha.exp();
         long n = a.getShape().get(1);
         NDArray sum = a.sum(new int[] {1}, true);
         // one digamma call over [a_1 .. a_N, sum a]
@@ -48,11 +58,10 @@ public final class KlDivergences {
         NDArray psiA = psi.get(":, :" + n);
         NDArray psiSum = psi.get(":, " + n + ":");
         double constant = -lnGamma(n * a0) + n * lnGamma(a0);
-        NDArray kl = sum.gammaln().squeeze(1)
+        return sum.gammaln().squeeze(1)
                 .sub(a.gammaln().sum(new int[] {1}))
                 .add(a.sub(Scalars.of(a, a0)).mul(psiA.sub(psiSum)).sum(new int[] {1}))
                 .add(Scalars.of(a, constant));
-        return kl.toType(type, false);
     }
 
     /** Eq. 22: cooperative loss sum_k pi_k^2 per layer, pi [L, N] (minimal, 1/N, at the uniform mixture). */

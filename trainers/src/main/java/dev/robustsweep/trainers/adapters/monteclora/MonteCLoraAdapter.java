@@ -40,6 +40,15 @@ public final class MonteCLoraAdapter extends LoraAdapter {
     /** Per-step state of the last training forward: the Bartlett factor (CPU) and pi (engine, step scope). */
     private float[] stepT;
     private NDArray stepPi;
+    /** The noise of the last training draw (kept for replaying a step elsewhere, e.g. the PyTorch oracle test). */
+    private Draw lastDraw;
+
+    /**
+     * The noise of one training draw: the Bartlett factor T [r, r] (row-major), the standard normals z [N]
+     * of pi's reparameterisation and the standard normals Z [N, r * n_in] of the N samples. The two
+     * arrays belong to the training step's scope: read them before the step ends.
+     */
+    public record Draw(float[] bartlett, NDArray piNoise, NDArray gaussians) {}
 
     public MonteCLoraAdapter(Parameter a, Parameter b, Parameter logScale, Parameter logConcentration,
                              double scaling, double dropout, double epsilon, boolean sparse, WishartSampler wishart) {
@@ -66,10 +75,12 @@ public final class MonteCLoraAdapter extends LoraAdapter {
         int r = (int) ab[0].array().getShape().get(0);
         float[] logAlpha = new float[alpha0.length];
         for (int k = 0; k < alpha0.length; k++) logAlpha[k] = (float) Math.log(alpha0[k]);
+        // weight decay as Hugging Face Trainer gives every tensor that is neither a bias nor a LayerNorm weight
+        // (get_decay_parameter_names; the authors' code trains its V and alpha under that Trainer)
         Parameter logScale = new Parameter(base.name() + ".monteclora.wishart_log_scale",
-                manager.zeros(new Shape(r)), false);
+                manager.zeros(new Shape(r)), true);
         Parameter logConcentration = new Parameter(base.name() + ".monteclora.dirichlet_log_concentration",
-                manager.create(logAlpha, new Shape(alpha0.length)), false);
+                manager.create(logAlpha, new Shape(alpha0.length)), true);
         return new MonteCLoraAdapter(ab[0], ab[1], logScale, logConcentration, scaling, dropout, epsilon, sparse, wishart);
     }
 
@@ -92,12 +103,14 @@ public final class MonteCLoraAdapter extends LoraAdapter {
         stepT = wishart.bartlettFactor();
         NDArray c = WishartSampler.choleskyFactor(logScale.array(), manager.create(stepT, new Shape(r, r)));
         // 2. pi ~ Dirichlet(alpha), Laplace reparameterisation (sparse: straight-through one-hot)
-        NDArray pi = DirichletSampler.sample(logConcentration.array(), manager.randomNormal(new Shape(mixtures)));
+        NDArray piNoise = manager.randomNormal(new Shape(mixtures));
+        NDArray pi = DirichletSampler.sample(logConcentration.array(), piNoise);
         stepPi = pi;
         NDArray weights = sparse ? DirichletSampler.sparse(pi) : pi;
         // 3.-4. W = sum_k pi_k C Z_k = C (sum_k pi_k Z_k), all N samples in one matmul
         NDArray z = manager.randomNormal(new Shape(mixtures, r * in));
         NDArray mix = weights.reshape(1, mixtures).matMul(z).reshape(r, in);
+        lastDraw = new Draw(stepT, piNoise, z);
         return aMean.add(c.matMul(mix).mul(Scalars.of(mix, epsilon)));
     }
 
@@ -109,6 +122,11 @@ public final class MonteCLoraAdapter extends LoraAdapter {
     /** The last training step's sampled (dense) mixture weights pi [N], or null when none is pending. */
     NDArray stepPi() {
         return stepPi;
+    }
+
+    /** The noise of the last training draw, or null before the first (see {@link Draw}). */
+    public Draw lastDraw() {
+        return lastDraw;
     }
 
     /** Forgets the per-step state once the step's losses are built. */

@@ -1,6 +1,7 @@
 package dev.robustsweep.trainers.adapters.monteclora;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -117,6 +118,42 @@ class KlDivergencesTest {
                         - KlDivergences.dirichlet(m.create(down, new Shape(1, 4)), a0).getDouble(0)) / (2 * h);
                 assertEquals(fd, grad[k], 1e-6, "d KL_D / d log alpha_" + k);
             }
+        }
+    }
+
+    /**
+     * The same gradient through a float32 log alpha, as the trainer holds it (the float64 value must not
+     * cut the graph: DJL's toType runs without autograd), including a concentration near 0 where
+     * d KL_D / d log alpha is large; against the float64 gradient.
+     */
+    @Test
+    void dirichletGradientReachesFloat32Alpha() {
+        Engine engine = EngineSetup.start(0);
+        try (NDManager m = engine.newBaseManager()) {
+            double[] logAlpha = {Math.log(0.5), Math.log(0.9), Math.log(0.007), Math.log(2.5)};
+            float[] logAlpha32 = new float[4];
+            for (int k = 0; k < 4; k++) logAlpha32[k] = (float) logAlpha[k];
+            double[] want;
+            NDArray x64 = m.create(logAlpha, new Shape(1, 4));
+            x64.setRequiresGradient(true);
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                gc.backward(KlDivergences.dirichlet(x64, 1.0).sum());
+            }
+            want = x64.getGradient().toDoubleArray();
+            NDArray x32 = m.create(logAlpha32, new Shape(1, 4));
+            x32.setRequiresGradient(true);
+            float value;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray kl = KlDivergences.dirichlet(x32, 1.0).sum();
+                value = kl.getFloat();
+                gc.backward(kl);
+            }
+            assertEquals(KlDivergences.dirichlet(x64, 1.0).getDouble(0), value, 1e-5 * Math.abs(value), "value");
+            float[] grad = x32.getGradient().toFloatArray();
+            for (int k = 0; k < 4; k++) {
+                assertEquals(want[k], grad[k], 1e-5 * Math.abs(want[2]), "d KL_D / d log alpha_" + k + " (float32)");
+            }
+            assertTrue(Math.abs(grad[2]) > 10, "the small concentration's gradient is large: " + grad[2]);
         }
     }
 }

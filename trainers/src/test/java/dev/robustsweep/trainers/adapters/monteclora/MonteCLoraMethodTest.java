@@ -106,7 +106,6 @@ class MonteCLoraMethodTest {
             MonteCLoraMethod method = build(manager, model, trial);
             assertEquals(6.5, method.degreesOfFreedom());
             MonteCLoraAdapter adapter = method.adapters().get(0);
-            for (float la : adapter.logConcentration().array().toFloatArray()) assertTrue(la <= 0, "alpha ~ U(0, 1)");
             EncoderInput in = TinyTraining.batch(manager, 3);
             NDArray labels = TinyTraining.labels(manager);
             // 4 epochs: epochs 0-1 train A, B; epochs 2-3 train V, alpha
@@ -123,21 +122,6 @@ class MonteCLoraMethodTest {
             float[] aBefore = adapter.a().array().toFloatArray();
             TinyTraining.sgdStep(model, method, in, labels, 0.05, 2, 4);
             assertEquals(java.util.Arrays.toString(aBefore), java.util.Arrays.toString(adapter.a().array().toFloatArray()));
-            // sparse: the mixture weights used are one-hot
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                adapter.stochasticA();
-                float[] oneHot = DirichletSampler.sparse(adapter.stepPi()).toFloatArray();
-                float sum = 0;
-                int ones = 0;
-                for (float x : oneHot) {
-                    sum += x;
-                    if (Math.abs(x - 1) < 1e-6) ones++;
-                }
-                assertEquals(1f, sum, 1e-6);
-                assertEquals(1, ones);
-                adapter.clearStep();
-            }
             Map<String, Object> state = method.state();
             List<?> epochs = (List<?>) state.get("epochs");
             assertEquals(2, epochs.size(), "one summary per epoch: " + epochs);
@@ -147,6 +131,80 @@ class MonteCLoraMethodTest {
             }
             assertEquals(6, ((Map<?, ?>) state.get("mixture_weights")).size());
             assertEquals(6L * (4 + 4), method.extraParameterCount());
+        }
+    }
+
+    /**
+     * dirichlet_init random: every alpha_k ~ U(0, 1) independently. 12 layers x 16 components = 192 values;
+     * Kolmogorov-Smirnov distance to U(0, 1) below 1.63 / sqrt(192) (the 1% critical value).
+     */
+    @Test
+    void randomDirichletInitIsUniformOnZeroOne() throws Exception {
+        Engine engine = TinyTraining.engine(47);
+        try (NDManager manager = engine.newBaseManager()) {
+            TrialConfig trial = TinyTraining.trial("monteclora");
+            trial.lora.targetModules = List.of("all");
+            trial.monteclora.mixtures = 16;
+            trial.monteclora.dirichletInit = "random";
+            MonteCLoraMethod method = build(manager, TinyTraining.model(manager, trial.seed), trial);
+            List<Double> alphas = new java.util.ArrayList<>();
+            for (MonteCLoraAdapter adapter : method.adapters()) {
+                for (float la : adapter.logConcentration().array().toFloatArray()) alphas.add(Math.exp(la));
+            }
+            assertEquals(12 * 16, alphas.size());
+            java.util.Collections.sort(alphas);
+            double ks = 0;
+            int n = alphas.size();
+            for (int i = 0; i < n; i++) {
+                double a = alphas.get(i);
+                assertTrue(a > 0 && a <= 1 + 1e-6, "alpha in (0, 1]: " + a);
+                ks = Math.max(ks, Math.max(Math.abs((i + 1.0) / n - a), Math.abs(a - (double) i / n)));
+            }
+            assertTrue(ks < 1.63 / Math.sqrt(n), "KS distance " + ks);
+        }
+    }
+
+    /**
+     * The sparse mixture through the adapter's own sampling: W = (A_used - A) / epsilon = C Z_k* for one
+     * component, so every entry of row i has variance E[sum_l C_il^2] = V_i nu (Bartlett: E[sum_l T_il^2] = nu),
+     * exactly; the dense mixture sum_k pi_k C Z_k has nu V_i E[sum_k pi_k^2], about 0.4 nu V_i for N = 4, alpha = 1.
+     */
+    @Test
+    void sparseMixtureUsesOneFullVarianceComponent() throws Exception {
+        Engine engine = TinyTraining.engine(59);
+        try (NDManager manager = engine.newBaseManager()) {
+            double[] ratio = new double[2];
+            String[] kinds = {"sparse", "dense"};
+            for (int kind = 0; kind < 2; kind++) {
+                TrialConfig trial = TinyTraining.trial("monteclora");
+                trial.monteclora.mixture = kinds[kind];
+                trial.monteclora.sampleScaler = 0.1;
+                MonteCLoraAdapter adapter = build(manager, TinyTraining.model(manager, trial.seed), trial).adapters().get(0);
+                double[] v = {0.5, 1, 1.5, 2};
+                float[] logV = new float[4];
+                for (int i = 0; i < 4; i++) logV[i] = (float) Math.log(v[i]);
+                adapter.logScale().array().set(logV);
+                float[] a = adapter.a().array().toFloatArray();
+                int r = trial.lora.r;
+                int in = a.length / r;
+                double nu = r;
+                double sumRatio = 0;
+                int draws = 600;
+                for (int s = 0; s < draws; s++) {
+                    try (NDScope scope = new NDScope()) {
+                        scope.suppressNotUsedWarning();
+                        float[] used = adapter.stochasticA().toFloatArray();
+                        adapter.clearStep();
+                        for (int i = 0; i < a.length; i++) {
+                            double w = (used[i] - a[i]) / trial.monteclora.sampleScaler;
+                            sumRatio += w * w / (nu * v[i / in]);
+                        }
+                    }
+                }
+                ratio[kind] = sumRatio / (draws * (double) a.length);
+            }
+            assertEquals(1.0, ratio[0], 0.12, "sparse: E[W_ij^2] / (nu V_i)");
+            assertTrue(ratio[1] < 0.7, "dense: E[W_ij^2] / (nu V_i) = " + ratio[1]);
         }
     }
 }
