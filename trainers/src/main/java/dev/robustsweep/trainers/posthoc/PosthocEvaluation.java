@@ -6,6 +6,7 @@ import dev.robustsweep.trainers.data.TaskLoader;
 import dev.robustsweep.trainers.data.TokenizedExample;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.runtime.EngineSetup;
 import dev.robustsweep.trainers.posthoc.laplace.LaplaceLora;
 import dev.robustsweep.trainers.train.ClassificationMetrics;
 import dev.robustsweep.trainers.train.EpochRecord;
@@ -29,6 +30,9 @@ public final class PosthocEvaluation {
     /** Methods whose predictive this class computes (they train exactly like lora). */
     public static final Set<String> METHODS = Set.of("mc_dropout", "checkpoint_ensemble", "temperature", "laplace_lora", "llla");
 
+    /** Separates the model average's samples from training's. */
+    static final long BMA_SALT = 0x424D41L;
+
     private final TrialConfig trial;
     private final Evaluator evaluator;
     private final dev.robustsweep.trainers.data.Batcher batcher;
@@ -43,7 +47,7 @@ public final class PosthocEvaluation {
     }
 
     public static boolean applies(TrialConfig trial) {
-        return METHODS.contains(trial.method);
+        return METHODS.contains(trial.method) || ("monteclora".equals(trial.method) && trial.monteclora.bmaSamples > 0);
     }
 
     /**
@@ -117,6 +121,15 @@ public final class PosthocEvaluation {
                 state.put("holdout_examples", holdout.size());
                 state.put("holdout_nll_before", TemperatureScaling.nll(held, 1.0));
                 state.put("holdout_nll_after", TemperatureScaling.nll(held, 1.0 / t));
+            }
+            case "monteclora" -> {
+                // Bayesian model average: S passes with A_used = A + epsilon W sampled per layer, dropout off
+                EngineSetup.seed(engine, trial.seed ^ BMA_SALT);
+                ForwardContext sampling = ForwardContext.samplingWithoutDropout(trial.bf16);
+                List<Predictions> passes = new ArrayList<>();
+                for (int s = 0; s < trial.monteclora.bmaSamples; s++) passes.add(evaluator.predict(model, dev, manager, sampling));
+                predictive = PredictiveAverage.of(passes);
+                state.put("bma_samples", trial.monteclora.bmaSamples);
             }
             case "laplace_lora", "llla" -> {
                 LaplaceLora la = new LaplaceLora(model, "llla".equals(trial.method));

@@ -89,6 +89,8 @@ public final class TrialConfig {
     @JsonProperty("monteclora") public MonteCLoraSettings monteclora = new MonteCLoraSettings();
     /** Bottleneck adapter settings (method adapter). */
     @JsonProperty("adapter") public AdapterSettings adapter = new AdapterSettings();
+    /** Decoder (causal LM) trials: prompt template, prompt masking, micro-batches, evaluation by generation. */
+    @JsonProperty("decoder") public DecoderSettings decoder = new DecoderSettings();
     /** Settings of the Bayesian post-hoc baselines (map, mc_dropout, checkpoint_ensemble, temperature). */
     @JsonProperty("posthoc") public PosthocSettings posthoc = new PosthocSettings();
 
@@ -181,6 +183,7 @@ public final class TrialConfig {
                 errors.add("monteclora.wishart_dof: must be > r - 1 = " + (lora.r - 1) + ", got " + m.wishartDof);
             }
             if (!Set.of("prior", "random").contains(m.dirichletInit)) errors.add("monteclora.dirichlet_init: expected prior or random, got '" + m.dirichletInit + "'");
+            if (m.bmaSamples < 0) errors.add("monteclora.bma_samples: must be >= 0 (0 = evaluate the mean), got " + m.bmaSamples);
             if (!Set.of("dense", "sparse").contains(m.mixture)) errors.add("monteclora.mixture: expected dense or sparse, got '" + m.mixture + "'");
             if (!Set.of("joint", "posthoc").contains(m.schedule)) errors.add("monteclora.schedule: expected joint or posthoc, got '" + m.schedule + "'");
             if ("posthoc".equals(m.schedule) && "monteclora".equals(method) && epochs == 1) {
@@ -211,6 +214,8 @@ public final class TrialConfig {
                 }
             }
         }
+        if (decoder == null) errors.add("decoder: must be an object");
+        else errors.addAll(decoder.validate(batchSize));
         if (posthoc == null) errors.add("posthoc: must be an object");
         else {
             if (posthoc.mcSamples < 1) errors.add("posthoc.mc_samples: must be >= 1, got " + posthoc.mcSamples);

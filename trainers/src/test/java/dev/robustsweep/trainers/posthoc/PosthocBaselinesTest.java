@@ -188,4 +188,30 @@ class PosthocBaselinesTest {
         Map<?, ?> extras = (Map<?, ?>) ((Map<?, ?>) ((List<?>) c.asMap().get("epochs")).get(0)).get("extra_losses");
         assertTrue((Double) extras.get("gaussian_prior") > 0, extras.toString());
     }
+
+    @Test
+    void monteCLoraModelAverageSamplesTheAdaptersWithDropoutOff() {
+        // epsilon = 0: every sampled A_used is A, so the average must equal the mean's evaluation even
+        // though the trial has dropout 0.3 everywhere (dropout is off in the model average)
+        TrialConfig still = trial("monteclora");
+        still.monteclora.bmaSamples = 3;
+        still.monteclora.sampleScaler = 0;
+        still.hiddenDropoutProb = 0.3;
+        still.attentionProbsDropoutProb = 0.3;
+        still.classifierDropout = 0.3;
+        Map<String, Object> r = TrialRunner.run(still, new TrainingListener() {}).asMap();
+        assertEquals("completed", r.get("status"), String.valueOf(r.get("reason")));
+        Map<?, ?> plain = (Map<?, ?>) ((Map<?, ?>) r.get("posthoc")).get("plain_metrics");
+        assertEquals((Double) plain.get("nll"), (Double) ((Map<?, ?>) r.get("metrics")).get("nll"), 1e-5);
+        // a large epsilon: the average differs from the mean, and the same trial repeats it exactly
+        TrialConfig noisy = trial("monteclora");
+        noisy.monteclora.bmaSamples = 3;
+        noisy.monteclora.sampleScaler = 0.5;
+        Map<String, Object> a = TrialRunner.run(noisy, new TrainingListener() {}).asMap();
+        Map<String, Object> b = TrialRunner.run(noisy, new TrainingListener() {}).asMap();
+        assertEquals(a.get("metrics"), b.get("metrics"));
+        Map<?, ?> plainA = (Map<?, ?>) ((Map<?, ?>) a.get("posthoc")).get("plain_metrics");
+        assertNotEquals(plainA.get("nll"), ((Map<?, ?>) a.get("metrics")).get("nll"));
+        assertEquals(3, ((Map<?, ?>) a.get("posthoc")).get("bma_samples"));
+    }
 }
