@@ -69,7 +69,7 @@ public final class Report {
         } catch (IOException e) {
             throw new ReportInputException(out, "cannot write the report: " + e.getMessage(), e);
         }
-        return TerminalSummary.render(r.source(), r.scores().rows(), r.countsNote(), r.robustnessTables(), r.tests(),
+        return TerminalSummary.render(r.source(), trialCount(r.scores()), r.countsNote(), r.robustnessTables(), r.tests(),
                 r.scores().warnings(), out, files);
     }
 
@@ -160,6 +160,11 @@ public final class Report {
     }
 
     /** "N completed, D diverged, F failed, C corrupt files skipped". */
+    /** Distinct trials: a decoder trial contributes one row per evaluation task. */
+    static int trialCount(ScoreTable scores) {
+        return (int) scores.table().stringColumn(ScoreTable.TRIAL_ID).asList().stream().distinct().count();
+    }
+
     private static String countsNote(ScoreTable scores) {
         int completed = 0;
         int diverged = 0;
@@ -171,7 +176,9 @@ public final class Report {
                 default -> completed++;
             }
         }
-        return completed + " completed, " + diverged + " diverged (kept with the scores they reached), " + failed
+        int trials = trialCount(scores);
+        String rows = trials < scores.rows() ? "task scores (" + scores.rows() + " rows from " + trials + " trials, decoder trials score each evaluation task): " : "";
+        return rows + completed + " completed, " + diverged + " diverged (kept with the scores they reached), " + failed
                 + " failed (no score, excluded)" + (scores.corruptFiles() > 0
                 ? ", " + scores.corruptFiles() + " corrupt result files skipped" : "");
     }

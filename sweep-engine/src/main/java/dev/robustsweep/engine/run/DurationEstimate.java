@@ -4,6 +4,7 @@ import dev.robustsweep.engine.execution.ExecutionSettings;
 import dev.robustsweep.engine.grid.GridResources;
 import dev.robustsweep.engine.grid.ValidatedGrid;
 import dev.robustsweep.trainers.model.EncoderConfig;
+import dev.robustsweep.trainers.model.decoder.DecoderConfig;
 import dev.robustsweep.trainers.trial.TrialConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.robustsweep.engine.store.RunStore;
@@ -40,8 +41,22 @@ public final class DurationEstimate {
 
     private DurationEstimate() {}
 
+    /**
+     * Fixed costs of a decoder trial on CPU, measured with grids/quickstart-decoder.yaml on this project's
+     * shared 2-core machine (tiny-llama: about 1 s per training micro-batch of 4 x 470 tokens and 0.08 s
+     * per generated token of an evaluation batch, both dominated by per-operation overhead, not FLOPs).
+     */
+    static final double MICRO_BATCH_S = 1.0;
+    static final double GENERATION_STEP_S = 0.08;
+    /** Characters per token when a tokenizer is not byte-level (LLaMA-family tokenizers on English: about 4). */
+    static final double CHARS_PER_TOKEN = 4.0;
+    /** Characters the llm-adapters template adds around a record (its fixed text and indentation). */
+    static final int TEMPLATE_CHARS = 220;
+
     /** Estimated seconds of one trial on one slot. */
     public static double trialSeconds(TrialConfig t, GridResources res, ExecutionSettings exec) {
+        DecoderConfig d = res.decoders().get(t.model);
+        if (d != null) return decoderSeconds(t, d, res, exec);
         EncoderConfig c = res.models().get(t.model);
         GridResources.TaskSize size = res.data().get(GridResources.dataKey(t.task.name, t.dataDir));
         if (c == null || size == null) return STARTUP_S;
@@ -53,6 +68,39 @@ public final class DurationEstimate {
         double flops = t.epochs * (6.0 * train * METHOD_FACTOR.getOrDefault(t.method, 1.0) + 3.0 * eval) * tokens * params;
         double throughput = exec.gpu() ? GPU_FLOPS : CPU_FLOPS_PER_THREAD * Math.max(1, exec.effectiveThreads());
         return STARTUP_S + flops / throughput;
+    }
+
+    /**
+     * A decoder trial: training 6 x params x tokens per example per epoch (times the method factor),
+     * then once, per evaluation record, a scoring pass (2 x params x tokens) and generation (the prompt,
+     * then max_new_tokens single-token steps reading the KV cache, times num_beams). Parameters include
+     * the LM head (vocab x hidden); tokens from the data's mean characters (one per byte for a
+     * byte-level vocabulary under 512 ids, else one per 4 characters), capped by max_seq_length.
+     */
+    static double decoderSeconds(TrialConfig t, DecoderConfig d, GridResources res, ExecutionSettings exec) {
+        GridResources.TaskSize size = res.data().get(GridResources.dataKey(t.task.name, t.dataDir));
+        if (size == null) return STARTUP_S;
+        double h = d.hiddenSize;
+        double kv = (double) d.kvHeads() * d.headDimension();
+        double params = d.numHiddenLayers * (2 * h * d.numAttentionHeads * d.headDimension() + 2 * h * kv + 3 * h * d.intermediateSize)
+                + (double) d.vocabSize * h;
+        double perToken = d.vocabSize < 512 ? 1.0 : CHARS_PER_TOKEN;
+        double trainTokens = Math.min(t.maxSeqLength, (size.trainChars() + TEMPLATE_CHARS) / perToken);
+        double evalTokens = (size.evalChars() + TEMPLATE_CHARS) / perToken;
+        int train = t.maxTrainSamples == null ? size.train() : Math.min(size.train(), t.maxTrainSamples);
+        int evalTasks = t.task.evalTasks != null ? t.task.evalTasks.size() : "commonsense".equals(t.task.name) ? 6 : 1;
+        int eval = t.maxEvalSamples == null ? size.dev() : Math.min(size.dev(), t.maxEvalSamples * evalTasks);
+        double trainFlops = t.epochs * 6.0 * train * trainTokens * params * METHOD_FACTOR.getOrDefault(t.method, 1.0);
+        double evalFlops = eval * 2.0 * params * (2 * evalTokens + t.decoder.maxNewTokens * t.decoder.numBeams);
+        double throughput = exec.gpu() ? GPU_FLOPS : CPU_FLOPS_PER_THREAD * Math.max(1, exec.effectiveThreads());
+        double fixed = 0;
+        if (!exec.gpu()) {
+            int micro = t.decoder.microBatch(t.batchSize);
+            double evalBatches = evalTasks * Math.ceil((double) eval / evalTasks / Math.max(1, t.evalBatchSize));
+            fixed = t.epochs * Math.ceil((double) train / micro) * MICRO_BATCH_S
+                    + evalBatches * (2 + t.decoder.maxNewTokens * t.decoder.numBeams) * GENERATION_STEP_S;
+        }
+        return STARTUP_S + fixed + (trainFlops + evalFlops) / throughput;
     }
 
     /** Wall time of the whole grid: longest trials first, each onto the slot that frees first. */

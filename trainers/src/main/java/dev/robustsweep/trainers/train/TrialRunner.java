@@ -43,9 +43,14 @@ public final class TrialRunner {
     }
 
     public static TrialResult run(TrialConfig trial, TrainingListener listener) {
+        if (DecoderTrialRunner.isDecoder(trial.model)) return DecoderTrialRunner.run(trial, listener);
         long start = System.nanoTime();
         Map<String, Object> timings = new LinkedHashMap<>();
         try {
+            if (trial.task != null && dev.robustsweep.trainers.commonsense.CommonsenseTask.handles(trial.task.name) && trial.task.format == null) {
+                throw new IllegalArgumentException("task '" + trial.task.name + "' is a commonsense task for decoder models; model '" + trial.model
+                        + "' is an encoder: use tiny-llama or a llama, mistral or qwen2 folder");
+            }
             Engine engine = EngineSetup.start(trial.threads);
             Device device = EngineSetup.device(engine, trial.device);
             EngineSetup.seed(engine, trial.seed);
@@ -120,7 +125,7 @@ public final class TrialRunner {
         }
     }
 
-    private static TrialResult finish(TrialResult result, TrialConfig trial, Map<String, Object> timings, long start,
+    static TrialResult finish(TrialResult result, TrialConfig trial, Map<String, Object> timings, long start,
                                       String modelChecksum, TaskData task, Engine engine, Device device) {
         timings.put("wall_s", (System.nanoTime() - start) / 1e9);
         result.put("timings", timings);

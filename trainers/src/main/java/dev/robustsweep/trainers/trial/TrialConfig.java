@@ -89,6 +89,8 @@ public final class TrialConfig {
     @JsonProperty("monteclora") public MonteCLoraSettings monteclora = new MonteCLoraSettings();
     /** Bottleneck adapter settings (method adapter). */
     @JsonProperty("adapter") public AdapterSettings adapter = new AdapterSettings();
+    /** Decoder (causal LM) trials: prompt template, prompt masking, micro-batches, evaluation by generation. */
+    @JsonProperty("decoder") public DecoderSettings decoder = new DecoderSettings();
     /** Settings of the Bayesian post-hoc baselines (map, mc_dropout, checkpoint_ensemble, temperature). */
     @JsonProperty("posthoc") public PosthocSettings posthoc = new PosthocSettings();
 
@@ -212,6 +214,8 @@ public final class TrialConfig {
                 }
             }
         }
+        if (decoder == null) errors.add("decoder: must be an object");
+        else errors.addAll(decoder.validate(batchSize));
         if (posthoc == null) errors.add("posthoc: must be an object");
         else {
             if (posthoc.mcSamples < 1) errors.add("posthoc.mc_samples: must be >= 1, got " + posthoc.mcSamples);
