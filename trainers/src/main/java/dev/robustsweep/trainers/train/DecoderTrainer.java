@@ -74,16 +74,19 @@ public final class DecoderTrainer {
             try (NDScope ignored = new NDScope()) {
                 CausalLmBatch b = CausalLmBatch.of(batch.subList(start, Math.min(batch.size(), start + micro)), padId, manager);
                 try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                    // causal-LM loss: mean NLL of every unmasked next token (Hugging Face's shifted cross-entropy)
-                    NDArray part = TokenNll.mean(model.forward(b.ids(), b.mask(), ctx), b.labels());
-                    Map<String, NDArray> extras = method.extraLosses();
-                    for (NDArray extra : extras.values()) part = part.add(extra);
-                    if (fault("nan", step)) part = part.mul(Scalars.of(part, Double.NaN));
-                    // gradient accumulation: each micro-batch contributes 1/parts of the step's loss
-                    part = part.div(Scalars.of(part, parts));
-                    collector.backward(part);
+                    List<Map<String, NDArray>> extras = new ArrayList<>(1);
+                    // forward and backward (with activation checkpointing when the model has it on)
+                    NDArray part = model.trainingStep(b.ids(), b.mask(), logits -> {
+                        // causal-LM loss: mean NLL of every unmasked next token (Hugging Face's shifted cross-entropy)
+                        NDArray l = TokenNll.mean(logits, b.labels());
+                        extras.add(method.extraLosses());
+                        for (NDArray extra : extras.get(0).values()) l = l.add(extra);
+                        if (fault("nan", step)) l = l.mul(Scalars.of(l, Double.NaN));
+                        // gradient accumulation: each micro-batch contributes 1/parts of the step's loss
+                        return l.div(Scalars.of(l, parts));
+                    }, collector, ctx);
                     loss += part.getFloat();
-                    for (Map.Entry<String, NDArray> e : extras.entrySet()) extraValues.merge(e.getKey(), (double) e.getValue().getFloat() / parts, Double::sum);
+                    for (Map.Entry<String, NDArray> e : extras.get(0).entrySet()) extraValues.merge(e.getKey(), (double) e.getValue().getFloat() / parts, Double::sum);
                 }
             }
         }

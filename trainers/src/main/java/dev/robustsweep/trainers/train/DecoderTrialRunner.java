@@ -10,7 +10,8 @@ import dev.robustsweep.trainers.commonsense.CommonsenseData;
 import dev.robustsweep.trainers.commonsense.CommonsenseEvaluator;
 import dev.robustsweep.trainers.commonsense.CommonsenseLoader;
 import dev.robustsweep.trainers.commonsense.CommonsenseTask;
-import dev.robustsweep.trainers.commonsense.HfPromptTokenizer;
+import dev.robustsweep.trainers.commonsense.PromptTokenizer;
+import dev.robustsweep.trainers.model.decoder.DecoderTokenizer;
 import dev.robustsweep.trainers.commonsense.InstructionRecord;
 import dev.robustsweep.trainers.commonsense.PromptTemplate;
 import dev.robustsweep.trainers.commonsense.TaskScores;
@@ -19,6 +20,8 @@ import dev.robustsweep.trainers.model.Parameter;
 import dev.robustsweep.trainers.model.decoder.CausalLm;
 import dev.robustsweep.trainers.model.decoder.CausalLmBuilder;
 import dev.robustsweep.trainers.model.decoder.GenerationSettings;
+import dev.robustsweep.trainers.model.decoder.MemoryEstimate;
+import dev.robustsweep.trainers.adapters.bottleneck.BottleneckMethod;
 import dev.robustsweep.trainers.runtime.EngineSetup;
 import dev.robustsweep.trainers.trial.DecoderSettings;
 import dev.robustsweep.trainers.trial.TrialConfig;
@@ -80,7 +83,8 @@ public final class DecoderTrialRunner {
             long eos = generation.eosTokenIds().get(0);
             List<CausalLmExample> train = new ArrayList<>();
             Map<String, List<InstructionRecord>> eval = new LinkedHashMap<>();
-            try (HfPromptTokenizer tokenizer = new HfPromptTokenizer(folder.tokenizerJson())) {
+            try (DecoderTokenizer decoderTokenizer = new DecoderTokenizer(folder.tokenizerJson())) {
+                PromptTokenizer tokenizer = PromptTokenizer.of(decoderTokenizer);
                 for (InstructionRecord r : limit(data.train(), trial.maxTrainSamples)) {
                     train.add(CausalLmExample.training(r, template, tokenizer, trial.maxSeqLength, eos, s.trainOnInputs));
                 }
@@ -97,6 +101,10 @@ public final class DecoderTrialRunner {
                     AdaptationMethod method = Methods.create(trial, manager, totalSteps);
                     method.apply(model);
                     Map<String, Object> parameters = parameterCounts(model, method);
+                    model.setCheckpointing(s.gradientCheckpointing);
+                    // refuse, before training, a trial whose memory estimate exceeds the device (docs/decoders.md, "Memory")
+                    MemoryEstimate memory = memoryEstimate(trial, folder, model, train);
+                    memory.requireFits(MemoryEstimate.deviceMemoryBytes(device), device.toString());
 
                     DecoderTrainer.Outcome outcome = new DecoderTrainer(trial, model, method, generation.padTokenId(), manager, listener).train(train);
                     TrialResult result;
@@ -116,6 +124,7 @@ public final class DecoderTrialRunner {
                     result.put("train_loss_curve", outcome.lossCurve());
                     result.put("method_state", method.state());
                     result.put("parameters", parameters);
+                    result.put("memory_estimate_bytes", memory.totalBytes());
                     timings.put("engine_start_s", engineSeconds);
                     timings.put("load_s", loadSeconds);
                     timings.put("train_s", outcome.trainSeconds());
@@ -182,6 +191,30 @@ public final class DecoderTrialRunner {
         checksums.put("eval_data", data == null ? null : data.evalChecksums());
         result.put("checksums", checksums);
         return result;
+    }
+
+    /** MemoryEstimate's plan for this trial: trainable and adapter parameters, micro-batch, longest example, adapted input widths. */
+    static MemoryEstimate memoryEstimate(TrialConfig trial, DecoderFolder folder, CausalLm model, List<CausalLmExample> train) {
+        long trainable = 0;
+        long all = 0;
+        long base = 0;
+        for (Parameter p : model.allParameters()) {
+            all += p.size();
+            if (p.trainable()) trainable += p.size();
+        }
+        for (Parameter p : model.baseParameters()) base += p.size();
+        int longest = 0;
+        for (CausalLmExample e : train) longest = Math.max(longest, e.ids().length);
+        List<String> modules = switch (trial.method) {
+            case "full_ft" -> List.of();
+            case "adapter" -> BottleneckMethod.targets(trial.adapter, model);
+            default -> trial.lora.targetModules;
+        };
+        List<String> resolved = dev.robustsweep.trainers.trial.TargetModules.select(model.moduleNames(), modules, "decoder");
+        double dropout = "adapter".equals(trial.method) ? trial.adapter.adapterDropout : trial.lora.loraDropout;
+        return MemoryEstimate.of(folder.config(), new MemoryEstimate.Plan(trainable, all - base,
+                trial.decoder.microBatch(trial.batchSize), longest, trial.decoder.gradientCheckpointing,
+                MemoryEstimate.inputWidths(folder.config(), resolved), dropout > 0 && !resolved.isEmpty()));
     }
 
     private static Map<String, Object> parameterCounts(CausalLm model, AdaptationMethod method) {

@@ -30,6 +30,11 @@ public final class DecoderSettings {
     @JsonProperty("max_new_tokens") public int maxNewTokens = 32;
     /** BoolQ answer pattern: "monteclora" (\b(true|false|yes|no)\b, case-insensitive) or "llm-adapters" (true|false). */
     @JsonProperty("answer_extraction") public String answerExtraction = "monteclora";
+    /**
+     * Activation checkpointing (finetune.py's use_gradient_checkpointing): keep only each layer's input
+     * and recompute the layer in the backward pass; same gradients, far less activation memory.
+     */
+    @JsonProperty("gradient_checkpointing") public boolean gradientCheckpointing = false;
     /** Generations kept in result.json per evaluation task (the first N records). */
     @JsonProperty("generation_samples") public int generationSamples = 5;
 

@@ -11,6 +11,7 @@ import dev.robustsweep.trainers.adapters.TinyTraining;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.decoder.CausalLm;
 import dev.robustsweep.trainers.model.decoder.CausalLmBuilder;
+import dev.robustsweep.trainers.model.decoder.DecoderTokenizer;
 import dev.robustsweep.trainers.model.decoder.TokenNll;
 import dev.robustsweep.trainers.weights.ByteLevelTokenizerJson;
 import dev.robustsweep.trainers.weights.DecoderFolder;
@@ -31,8 +32,8 @@ class CausalLmExampleTest {
             "the correct answer is true", "true");
     static final InstructionRecord R2 = new InstructionRecord("cs-boolq", "Is fire cold?", "", "the correct answer is false", "false");
 
-    static HfPromptTokenizer tokenizer() {
-        return new HfPromptTokenizer(DecoderFolder.load(TinyLlama.folder()).tokenizerJson());
+    static DecoderTokenizer decoderTokenizer() {
+        return new DecoderTokenizer(DecoderFolder.load(TinyLlama.folder()).tokenizerJson());
     }
 
     static int bytes(String s) {
@@ -42,7 +43,8 @@ class CausalLmExampleTest {
     @Test
     void trainOnInputsFalseScoresTheOutputAndEosOnly() {
         PromptTemplate t = PromptTemplate.named("llm-adapters");
-        try (HfPromptTokenizer tok = tokenizer()) {
+        try (DecoderTokenizer dt = decoderTokenizer()) {
+            PromptTokenizer tok = PromptTokenizer.of(dt);
             CausalLmExample all = CausalLmExample.training(R, t, tok, 1024, EOS, true);
             int full = 1 + bytes(t.training(R)) + 1; // BOS, bytes, EOS
             assertEquals(full, all.ids().length);
@@ -63,7 +65,8 @@ class CausalLmExampleTest {
     @Test
     void cutoffTruncatesAndDropsEos() {
         PromptTemplate t = PromptTemplate.named("alpaca");
-        try (HfPromptTokenizer tok = tokenizer()) {
+        try (DecoderTokenizer dt = decoderTokenizer()) {
+            PromptTokenizer tok = PromptTokenizer.of(dt);
             int natural = 1 + bytes(t.training(R));
             assertEquals(40, CausalLmExample.training(R, t, tok, 40, EOS, true).ids().length);
             long[] cut = CausalLmExample.training(R, t, tok, 40, EOS, true).ids();
@@ -81,7 +84,8 @@ class CausalLmExampleTest {
     void maskedLossIsTheMeanNllOfTargetTokensOnly() throws Exception {
         Engine engine = TinyTraining.engine(1);
         PromptTemplate t = PromptTemplate.named("llm-adapters");
-        try (HfPromptTokenizer tok = tokenizer(); NDManager manager = engine.newBaseManager()) {
+        try (DecoderTokenizer dt = decoderTokenizer(); NDManager manager = engine.newBaseManager()) {
+            PromptTokenizer tok = PromptTokenizer.of(dt);
             CausalLm lm = new CausalLmBuilder(DecoderFolder.load(TinyLlama.folder()), manager).build();
             List<CausalLmExample> ex = List.of(CausalLmExample.training(R, t, tok, 1024, EOS, false),
                     CausalLmExample.training(R2, t, tok, 1024, EOS, false));

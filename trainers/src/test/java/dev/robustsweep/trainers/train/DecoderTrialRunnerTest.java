@@ -68,6 +68,15 @@ class DecoderTrialRunnerTest {
         List<double[]> cb = (List<double[]>) b.asMap().get("train_loss_curve");
         assertEquals(3, ca.size());
         for (int i = 0; i < ca.size(); i++) org.junit.jupiter.api.Assertions.assertArrayEquals(ca.get(i), cb.get(i));
+        assertTrue(((Number) a.asMap().get("memory_estimate_bytes")).longValue() > 1_500_000_000L, "estimate includes the runtime reserve");
+
+        // activation checkpointing: the same gradients, so the same losses (to float error)
+        TrialConfig ckpt = trial("lora");
+        ckpt.decoder.gradientCheckpointing = true;
+        TrialResult c = DecoderTrialRunner.run(ckpt, new TrainingListener() {});
+        assertEquals("completed", c.status(), String.valueOf(c.asMap().get("reason")));
+        List<double[]> cc = (List<double[]>) c.asMap().get("train_loss_curve");
+        for (int i = 0; i < ca.size(); i++) assertEquals(ca.get(i)[1], cc.get(i)[1], 1e-4, "loss at step " + (i + 1));
     }
 
     @Test
