@@ -29,6 +29,11 @@ public final class LatexTables {
                 }
                 sb.append(" \\\\\n");
             }
+            if (t.reference() != null) {
+                sb.append("\\midrule\n\\textit{").append(escape(t.reference().label())).append('}');
+                for (double v : t.reference().values()) sb.append(" & \\textit{").append(Numbers.table(v)).append('}');
+                sb.append(" \\\\\n");
+            }
             sb.append("\\bottomrule\n\\end{tabular}\n\\end{table}\n");
         }
         return sb.toString();

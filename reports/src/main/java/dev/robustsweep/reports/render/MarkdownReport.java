@@ -30,6 +30,11 @@ public final class MarkdownReport {
                 }
                 sb.append('\n');
             }
+            if (t.reference() != null) {
+                sb.append("| _").append(t.reference().label()).append("_ |");
+                for (double v : t.reference().values()) sb.append(" _").append(Numbers.table(v)).append("_ |");
+                sb.append('\n');
+            }
             sb.append('\n');
         }
         sb.append("## Wilcoxon signed-rank tests\n\n")

@@ -44,6 +44,13 @@ public final class TerminalSummary {
                 }
                 sb.append('\n');
             }
+            if (t.reference() != null) {
+                sb.append(String.format(Locale.ROOT, "  %-14s", shorten(t.reference().label(), 14)));
+                for (int c = 0; c < t.columns().size(); c++) {
+                    if (all || c == taskCols) sb.append(String.format(Locale.ROOT, " %8s", Numbers.table(t.reference().values()[c]) + " "));
+                }
+                sb.append('\n');
+            }
         }
         List<ComparisonRow> across = tests.stream().filter(r -> r.family() == ComparisonFamily.ACROSS_TASKS).toList();
         if (!across.isEmpty()) {
