@@ -5,6 +5,8 @@ import dev.robustsweep.reports.io.TidyCsvReader;
 import dev.robustsweep.reports.render.CalibrationTable;
 import dev.robustsweep.reports.render.CsvWriters;
 import dev.robustsweep.reports.render.HtmlReport;
+import dev.robustsweep.reports.render.InferenceFigures;
+import dev.robustsweep.reports.render.AblationFigure;
 import dev.robustsweep.reports.render.LatexTables;
 import dev.robustsweep.reports.render.MarkdownReport;
 import dev.robustsweep.reports.render.PaperTable;
@@ -63,7 +65,10 @@ public final class Report {
             write(out.resolve("tables.tex"), LatexTables.render(r.allTables()) + calibrationTex);
             if (options.html()) {
                 write(out.resolve("report.html"), HtmlReport.render(r.source(), r.scores(), r.metrics(), r.tasks(),
-                        r.methods(), r.allTables(), calibration, r.tests(), r.countsNote()));
+                        r.methods(), r.allTables(), calibration, r.tests(), r.countsNote(),
+                        InferenceFigures.html(r.scores(), r.metrics(), r.tasks(), r.methods(), r.intervals(), r.friedman(),
+                                1 - r.inference().alpha())
+                                + AblationFigure.html(Ablations.of(input), r.scores(), r.metrics(), r.methods())));
                 files.add("report.html");
             }
         } catch (IOException e) {

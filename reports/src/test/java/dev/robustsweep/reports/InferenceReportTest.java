@@ -115,4 +115,32 @@ class InferenceReportTest {
         assertEquals(0.72 - 0.675, d.estimate(), 1e-12); // median(.75,.74,.70,.58) - median(.70,.72,.65,.60)
         assertTrue(d.lower() <= d.estimate() && d.estimate() <= d.upper());
     }
+
+    @Test
+    void htmlHasErrorBarsCriticalDifferenceDiagramsAndFigure4OnASyntheticRun() throws Exception {
+        Path run = dir.resolve("run");
+        SyntheticRun.write(run, 225, 11); // 5 tasks x 5 methods x 9 grid points
+        Path out = dir.resolve("report");
+        Report.generate(run, ReportOptions.builder().optOutDir(out).optInference(new InferenceOptions(300, 3, 0.05)).build());
+        String html = Files.readString(out.resolve("report.html"));
+        int intervals = html.split("data-figure=\"interval\"", -1).length - 1;
+        int cd = html.split("data-figure=\"cd\"", -1).length - 1;
+        int fig4 = html.split("data-figure=\"box-all-tasks\"", -1).length - 1;
+        assertEquals(2, intervals, "one error-bar figure per metric (accuracy, nll)");
+        assertEquals(2 + 10, cd, "across tasks per metric + within each of the 5 tasks per metric");
+        assertEquals(2, fig4, "Figure 4 for accuracy and NLL");
+        // every method's label and mean rank are on the across-task diagram; CD matches the studentized range
+        Report.Result r = Report.compute(run, ReportOptions.builder().optInference(new InferenceOptions(300, 3, 0.05)).build());
+        RankComparisons.Analysis across = r.friedman().stream()
+                .filter(a -> a.family() == ComparisonFamily.FRIEDMAN_ACROSS_TASKS && a.metric().equals("accuracy")).findFirst().orElseThrow();
+        assertEquals(5, across.result().blocks());
+        // Demsar 2006: k = 5, N = 5, q_0.05 = 2.728 -> CD = 2.728 sqrt(5 * 6 / 30) = 2.728
+        assertEquals(2.728, across.result().criticalDifference(), 5e-4);
+        assertTrue(html.contains("CD = 2.728"), "CD printed on the diagram");
+        for (String m : SyntheticRun.METHODS) {
+            assertTrue(html.contains(">" + m + " ("), m + " labelled with its mean rank");
+        }
+        // error bars: one bar (line) per defined interval, titled "value [lo, hi]"
+        assertTrue(html.matches("(?s).*<title>monteclora on mrpc: [0-9.]+ \\[[0-9.]+, [0-9.]+\\]</title>.*"));
+    }
 }

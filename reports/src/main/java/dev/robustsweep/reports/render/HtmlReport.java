@@ -67,6 +67,13 @@ public final class HtmlReport {
     public static String render(String source, ScoreTable scores, List<String> metrics, List<String> tasks,
                                 List<String> methods, List<PaperTable> tables, List<CalibrationTable> calibration,
                                 List<ComparisonRow> tests, String countsNote) {
+        return render(source, scores, metrics, tasks, methods, tables, calibration, tests, countsNote, "");
+    }
+
+    /** The whole page with extra sections after the tests ({@link InferenceFigures#html}, issue 12). */
+    public static String render(String source, ScoreTable scores, List<String> metrics, List<String> tasks,
+                                List<String> methods, List<PaperTable> tables, List<CalibrationTable> calibration,
+                                List<ComparisonRow> tests, String countsNote, String afterTests) {
         StringBuilder sb = new StringBuilder(1 << 16);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">")
@@ -82,6 +89,7 @@ public final class HtmlReport {
             sb.append(t.html());
         }
         tests(sb, tests);
+        sb.append(afterTests);
         int figure = 0;
         // box plots per task and metric (paper Figures 1, 4, 5)
         sb.append("<h2>Score distributions over the grid</h2><div class=\"figs\">\n");

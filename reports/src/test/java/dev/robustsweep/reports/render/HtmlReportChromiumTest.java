@@ -48,6 +48,14 @@ class HtmlReportChromiumTest {
         page = tmp.resolve("report/report.html");
     }
 
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     private static String attribute(String dom, String name) {
         Matcher m = Pattern.compile("<body[^>]*\\s" + name + "=\"([^\"]*)\"").matcher(dom);
         return m.find() ? m.group(1) : null;
@@ -59,8 +67,15 @@ class HtmlReportChromiumTest {
         String dom = run.stdout();
         assertEquals("done", attribute(dom, "data-render-check"), "the in-page check ran (no script error stopped it)");
         int total = Integer.parseInt(attribute(dom, "data-figures-total"));
-        // 5 tasks x 2 metrics box plots + 25 heatmaps + 25 loss-curve panels
-        assertEquals(10 + 25 + 25, total);
+        // issue 12: robustness with bootstrap error bars (one per metric), Figure 4 (accuracy and NLL, all tasks in
+        // one figure each), critical-difference diagrams (across tasks per metric + within each of 5 tasks per metric)
+        String html = Files.readString(page);
+        assertEquals(2, count(html, "data-figure=\"interval\""));
+        assertEquals(2, count(html, "data-figure=\"box-all-tasks\""));
+        assertEquals(2 + 5 * 2, count(html, "data-figure=\"cd\""));
+        assertTrue(html.contains("CD = "), "the critical difference is drawn");
+        // 5 tasks x 2 metrics box plots + 25 heatmaps + 25 loss-curve panels, plus the 16 above
+        assertEquals(10 + 25 + 25 + 16, total);
         assertEquals(String.valueOf(total), attribute(dom, "data-figures-rendered"), "bad: " + attribute(dom, "data-figures-bad"));
         assertEquals("", attribute(dom, "data-errors"), "script errors");
         assertEquals("", attribute(dom, "data-blocked"), "loads blocked by the Content-Security-Policy");

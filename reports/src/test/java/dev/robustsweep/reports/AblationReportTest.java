@@ -1,0 +1,80 @@
+package dev.robustsweep.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12 item 6: the ablation plots (paper Figures 6-9) find the varied settings in the results' trial
+ * objects, as a run of grids/ablation-monteclora.yaml writes them, on a synthetic run folder.
+ */
+class AblationReportTest {
+    @TempDir Path dir;
+
+    /** variant -> {base method, lora json, monteclora json, accuracy at the 3 learning rates} */
+    private static void write(Path run, String variant, String base, String lora, String monteclora, double... acc) throws Exception {
+        double[] lrs = {1e-4, 2e-4, 3e-4};
+        for (String task : List.of("mrpc", "rte")) {
+            for (int i = 0; i < lrs.length; i++) {
+                String id = task + "-" + variant + "-" + i;
+                Path d = Files.createDirectories(run.resolve("trials").resolve(id));
+                Files.writeString(d.resolve("result.json"), String.format(Locale.ROOT, """
+                        {"trial_id": "%s", "status": "completed", "task": "%s", "method": "%s",
+                         "grid_point": {"learning_rate": %s, "seed": 42},
+                         "metrics": {"accuracy": %s, "nll": %s},
+                         "trial": {"trial_id": "%s", "method": "%s", "method_name": "%s", "task": {"name": "%s"},
+                                   "learning_rate": %s, "seed": 42, "epochs": 10, "lora": %s, "monteclora": %s}}
+                        """, id, task, variant, lrs[i], acc[i] + (task.equals("rte") ? -0.1 : 0), 1 - acc[i], id, base, variant,
+                        task, lrs[i], lora, monteclora));
+            }
+        }
+    }
+
+    @Test
+    void findsEachAblatedSettingAndPlotsTheMedianPerValue() throws Exception {
+        Path run = dir.resolve("run");
+        String lora = "{\"r\": 8, \"target_modules\": [\"query\", \"key\", \"value\"]}";
+        String mc = "{\"mixtures\": 4, \"sample_scaler\": 0.005}";
+        write(run, "lora", "lora", lora, mc, 0.70, 0.80, 0.75);
+        write(run, "lora-all", "lora", "{\"r\": 8, \"target_modules\": [\"all\"]}", mc, 0.71, 0.82, 0.76);
+        write(run, "monteclora", "monteclora", lora, mc, 0.74, 0.81, 0.78);
+        write(run, "monteclora-n8", "monteclora", lora, "{\"mixtures\": 8, \"sample_scaler\": 0.005}", 0.60, 0.90, 0.77);
+        write(run, "monteclora-n16", "monteclora", lora, "{\"mixtures\": 16, \"sample_scaler\": 0.005}", 0.79, 0.79, 0.79);
+        // two settings changed at once: no single axis, so no point anywhere
+        write(run, "monteclora-both", "monteclora", lora, "{\"mixtures\": 2, \"sample_scaler\": 0.01}", 0.5, 0.5, 0.5);
+
+        Ablations a = Ablations.of(run);
+        assertEquals(List.of("lora.target_modules", "monteclora.mixtures"), List.copyOf(a.axes().keySet()));
+        assertEquals(Map.of("4", "monteclora", "8", "monteclora-n8", "16", "monteclora-n16"), a.axes().get("monteclora.mixtures").get("monteclora"));
+        assertEquals(Map.of("[\"query\",\"key\",\"value\"]", "lora", "[\"all\"]", "lora-all"), a.axes().get("lora.target_modules").get("lora"));
+
+        Path out = dir.resolve("report");
+        Report.generate(run, ReportOptions.builder().optOutDir(out).optInference(new InferenceOptions(100, 1, 0.05)).build());
+        String html = Files.readString(out.resolve("report.html"));
+        assertEquals(2 * 2, html.split("data-figure=\"ablation\"", -1).length - 1, "2 axes x (accuracy, nll)");
+        // monteclora-n8: medians 0.77 (mrpc) and 0.67 (rte) -> 0.72; drawn with x labels in numeric order 4, 8, 16
+        assertEquals(0.72, dev.robustsweep.reports.render.AblationFigureAccess.median(Report.compute(run,
+                ReportOptions.builder().optInference(new InferenceOptions(0, 1, 0.05)).build()).scores(), "monteclora-n8", "accuracy"), 1e-12);
+        int fig = html.indexOf("median accuracy over monteclora.mixtures");
+        assertTrue(fig > 0);
+        String svg = html.substring(fig, html.indexOf("</svg>", fig));
+        assertTrue(svg.indexOf(">4</text>") < svg.indexOf(">8</text>") && svg.indexOf(">8</text>") < svg.indexOf(">16</text>"), svg);
+        assertTrue(svg.contains("<polyline"), "a line over the setting's values");
+    }
+
+    @Test
+    void aCsvOrARunWithoutVariantsHasNoAblations() throws Exception {
+        Path csv = Files.writeString(dir.resolve("s.csv"), "task,method,learning_rate,accuracy\nt,lora,1e-4,0.5\n");
+        assertTrue(Ablations.of(csv).isEmpty());
+        Path run = dir.resolve("plain");
+        write(run, "lora", "lora", "{\"r\": 8}", "{}", 0.7, 0.8, 0.75);
+        assertTrue(Ablations.of(run).isEmpty());
+    }
+}

@@ -1,0 +1,13 @@
+package dev.robustsweep.reports.render;
+
+import dev.robustsweep.reports.ScoreTable;
+
+/** Test access to AblationFigure's package-private median. */
+public final class AblationFigureAccess {
+    private AblationFigureAccess() {
+    }
+
+    public static double median(ScoreTable scores, String variant, String metric) {
+        return AblationFigure.medianScore(scores, variant, metric);
+    }
+}
