@@ -2,6 +2,9 @@
 # Runs a benchmark on this machine: bash benchmarks/run.sh <training|...> [args...]
 #   training [methods...] [--rounds N]   step time / tokens/s per method vs LoRA and full FT, with the
 #                                         engine's fp32 matmul rate measured in the same run
+#   decoder [methods...] [--rounds N] [--batch B] [--seq T] [--threads N]
+#                                         SmolLM-135M-shaped random decoder: training tokens/s per method vs the
+#                                         matmul rate, LoRA/full_ft, MonteCLoRA/LoRA; generation with/without KV cache
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -11,5 +14,6 @@ cp="trainers/target/test-classes:trainers/target/classes:$(cat trainers/target/b
 export PYTORCH_VERSION="${PYTORCH_VERSION:-2.7.1}" PYTORCH_FLAVOR="${PYTORCH_FLAVOR:-cpu}"
 case "$which" in
   training) exec java -Xmx6g -Dai.djl.offline=true -Drobustsweep.home="$root" -cp "$cp" dev.robustsweep.trainers.bench.TrainingBenchmark "$@" ;;
-  *) echo "unknown benchmark '$which' (expected: training)" >&2; exit 2 ;;
+  decoder) exec java -Xmx6g -Dai.djl.offline=true -Drobustsweep.home="$root" -cp "$cp" dev.robustsweep.trainers.bench.DecoderBenchmark "$@" ;;
+  *) echo "unknown benchmark '$which' (expected: training, decoder)" >&2; exit 2 ;;
 esac

@@ -354,7 +354,8 @@ class Reference:
         return pattern
 
     def update_and_allocate(self, step):
-        """AdaLoraModel.update_and_allocate(global_step) with RankAllocator.update_and_allocate."""
+        """AdaLoraModel.update_and_allocate(global_step) with RankAllocator.update_and_allocate, called after
+        each optimizer step with the 1-based step count (Hugging Face Trainer's state.global_step after the step)."""
         a = self.spec["adalora"]
         final = self.spec["total_steps"] - a["tfinal"]
         budget, mask_ind = self.budget_schedule(step)

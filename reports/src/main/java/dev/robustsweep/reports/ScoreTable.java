@@ -33,6 +33,10 @@ public record ScoreTable(Table table, List<String> metrics, List<LossCurve> curv
     public static final String LEARNING_RATE = "learning_rate";
     public static final String BATCH_SIZE = "batch_size";
     public static final String SEED = "seed";
+    /** Optional columns: the no-skill reference of each trial's dev set (result.json dev_baseline; NaN when unknown). */
+    public static final String MAJORITY_ACCURACY = "majority_accuracy";
+    public static final String PRIOR_NLL = "prior_nll";
+    public static final List<String> BASELINE_COLUMNS = List.of(MAJORITY_ACCURACY, PRIOR_NLL);
 
     /** Task names in order of first appearance (a CSV's order; a run folder's path order). */
     public List<String> tasks() {

@@ -91,6 +91,19 @@ class CalibrationMetricsReportTest {
         // pooled: bin 14/15 has n = 2 x 15 = 30, accuracy 1, mean confidence .9; pooled ECE = (15 * (0.2 + 0.6)) / 45
         assertTrue(html.contains("bin 14/15: n=30, accuracy 1.000, mean confidence 0.900"), "pooled bin");
         assertTrue(html.contains("bin 9/15: n=15, accuracy 0.000, mean confidence 0.600"), "pooled bin");
+        // paper Table 7: per task accuracy, NLL, ECE; median and best over the grid, best per column in bold
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## Calibration (paper Table 7): median over the grid"), md);
+        // tasks in the run folder's path order (boolq first)
+        assertTrue(md.contains("| method | boolq Acc | boolq NLL | boolq ECE | cola Acc |"), md);
+        // medians: monteclora ECE .04 (best), lora .06 + t/100 (boolq, t = 4: .10); accuracy and NLL tie (all bold)
+        assertTrue(md.contains("| monteclora | **0.800** | **0.500** | **0.040** |"), md);
+        assertTrue(md.contains("| lora | **0.800** | **0.500** | 0.100 |"), md);
+        assertTrue(md.contains("## Calibration (paper Table 7): best over the grid"), md);
+        assertTrue(md.contains("| monteclora | **0.800** | **0.500** | **0.020** |"), md);
+        String tex = Files.readString(out.resolve("tables.tex"));
+        assertTrue(tex.contains("\\multicolumn{3}{c}{MRPC}"), tex);
+        assertTrue(html.contains("<h2>Calibration (paper Table 7): median over the grid of accuracy, NLL and ECE per task</h2>"));
         assertEquals(0.8 / 3, dev.robustsweep.reports.render.ReliabilityFigureAccess.ece(
                 new long[] {30, 15}, new long[] {30, 0}, new double[] {27, 9}), 1e-12);
     }

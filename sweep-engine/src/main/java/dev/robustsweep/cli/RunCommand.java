@@ -51,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
         ValidatedGrid v = GridValidator.check(GridFile.read(grid));
         ExecutionSettings exec = executionOptions.checkDevices(executionOptions.apply(v.grid().execution()));
         if (dryRun) {
-            printDryRun(v, exec, out);
+            printDryRun(v, exec, out, runsDir.resolve(v.grid().name()));
             return ExitCodes.OK;
         }
         Path dir = runsDir.resolve(v.grid().name());
@@ -85,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    static void printDryRun(ValidatedGrid v, ExecutionSettings exec, PrintStream out) {
+    static void printDryRun(ValidatedGrid v, ExecutionSettings exec, PrintStream out, Path dir) {
         Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
         for (TrialConfig t : v.trials()) counts.computeIfAbsent(t.task.name, k -> new LinkedHashMap<>()).merge(t.displayMethod(), 1, Integer::sum);
         List<String> methods = v.grid().methods().stream().map(m -> m.name()).toList();
@@ -99,10 +99,21 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         out.println(String.format(Locale.ROOT, "%-" + (tw + mw) + "s%8d", "total", v.trials().size()));
-        double seconds = DurationEstimate.sweepSeconds(v, exec);
         String slots = exec.gpu() ? exec.slots() + " GPU slot(s)" : exec.slots() + " CPU worker(s) x " + exec.effectiveThreads() + " thread(s)";
-        out.println("estimated duration: " + DurationText.format(Duration.ofMillis((long) (seconds * 1000))) + " on " + slots
-                + " (rough: a FLOP count at a measured throughput, see docs/engine.md)");
-        out.println("run folder: runs/" + v.grid().name() + " (nothing was written)");
+        DurationEstimate.Calibration cal = DurationEstimate.calibrate(dir, v, exec);
+        if (cal.done().isEmpty()) {
+            double seconds = DurationEstimate.sweepSeconds(v, exec);
+            out.println("estimated duration: " + DurationText.format(Duration.ofMillis((long) (seconds * 1000))) + " on " + slots
+                    + " (a FLOP count at the throughput measured on a quiet 2-core machine, see docs/engine.md)");
+        } else {
+            double all = DurationEstimate.sweepSeconds(v, exec, cal.factor(), Set.of());
+            double left = DurationEstimate.sweepSeconds(v, exec, cal.factor(), cal.done());
+            out.println("estimated duration: " + DurationText.format(Duration.ofMillis((long) (all * 1000))) + " on " + slots
+                    + ", " + DurationText.format(Duration.ofMillis((long) (left * 1000))) + " for the " + (v.trials().size() - cal.done().size())
+                    + " trials without a result");
+            out.println(String.format(Locale.ROOT, "  calibrated on this machine: %d finished trials in %s took %.2fx the built-in estimate (median)",
+                    cal.timed(), dir, cal.factor()));
+        }
+        out.println("run folder: " + dir + (RunStore.exists(dir) ? " (exists: run continues it; nothing was written)" : " (nothing was written)"));
     }
 }

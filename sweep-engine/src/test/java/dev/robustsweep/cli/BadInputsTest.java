@@ -112,6 +112,10 @@ class BadInputsTest {
         c.add(Arguments.of(2, "bad timeout", List.of("run", goodGrid.toString(), "--dry-run", "--timeout", "soon"), "--timeout"));
         c.add(Arguments.of(2, "not a number", List.of("run", goodGrid.toString(), "--workers", "many"), "--workers"));
         c.add(Arguments.of(2, "unknown option", List.of("run", goodGrid.toString(), "--worker", "2"), "--worker"));
+        c.add(Arguments.of(2, "negative threads", List.of("run", goodGrid.toString(), "--dry-run", "--threads", "-1"), "--threads"));
+        c.add(Arguments.of(2, "negative retries", List.of("run", goodGrid.toString(), "--dry-run", "--max-retries", "-1"), "--max-retries"));
+        c.add(Arguments.of(2, "unknown backend", List.of("run", goodGrid.toString(), "--dry-run", "--backend", "kubernetes"), "--backend"));
+        c.add(Arguments.of(2, "slurm without a slurm block", List.of("run", goodGrid.toString(), "--backend", "slurm", "--runs-dir", p("runs-slurm")), "slurm"));
         c.add(Arguments.of(2, "runs dir is a file", List.of("run", goodGrid.toString(), "--runs-dir", p("a-file")), "a-file"));
         c.add(Arguments.of(2, "header-only train file", List.of("run", p("headeronly.yaml"), "--dry-run"), "header-only.tsv: no examples"));
         c.add(Arguments.of(2, "max_seq_length beyond the model", List.of("run", p("toolong.yaml"), "--dry-run"), "exceeds the 128 positions"));
@@ -133,6 +137,7 @@ class BadInputsTest {
         c.add(Arguments.of(2, "resume GPU this machine lacks", List.of("resume", run.toString(), "--devices", "97"), "GPU 97 does not exist"));
         // cancel
         c.add(Arguments.of(2, "cancel missing folder", List.of("cancel", p("nope")), "not a run folder"));
+        c.add(Arguments.of(2, "status extra argument", List.of("status", run.toString(), "extra"), "extra"));
         c.add(Arguments.of(2, "cancel negative grace", List.of("cancel", run.toString(), "--grace", "-1"), "--grace"));
         // report
         c.add(Arguments.of(2, "report missing input", List.of("report", p("nope.csv")), "nope.csv"));
@@ -141,6 +146,11 @@ class BadInputsTest {
         c.add(Arguments.of(2, "report binary file", List.of("report", p("binary.bin"), "--out", p("rep3")), "binary.bin"));
         c.add(Arguments.of(2, "report folder without results", List.of("report", p("empty-dir")), "no result.json"));
         c.add(Arguments.of(2, "report bad alternative", List.of("report", p("header-only.csv"), "--alternative", "bigger"), "bigger"));
+        c.add(Arguments.of(2, "report unknown metric", List.of("report", p("good.csv"), "--metric", "bleu", "--out", p("rep5")), "bleu"));
+        c.add(Arguments.of(2, "report unknown reference", List.of("report", p("good.csv"), "--reference", "qlora", "--out", p("rep6")), "qlora"));
+        c.add(Arguments.of(2, "report bad test method", List.of("report", p("good.csv"), "--test-method", "magic"), "magic"));
+        c.add(Arguments.of(2, "report bad zero method", List.of("report", p("good.csv"), "--zero-method", "drop"), "drop"));
+        c.add(Arguments.of(2, "report neither folder nor csv", List.of("report", p("a-file")), "a-file"));
         c.add(Arguments.of(2, "report out is a file", List.of("report", p("good.csv"), "--out", p("a-file")), "a-file"));
         c.add(Arguments.of(2, "report Latin-1 CSV", List.of("report", p("latin1.csv"), "--out", p("rep4")), "line 2: not UTF-8 text"));
         // train

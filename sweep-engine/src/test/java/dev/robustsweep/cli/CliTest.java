@@ -52,6 +52,7 @@ class CliTest {
         assertTrue(r[1].contains("mrpc  lora                      2"), r[1]);
         assertTrue(r[1].contains("mrpc  monteclora-sparse         6"), r[1]);
         assertTrue(r[1].matches("(?s).*estimated duration: [0-9.]+s on 2 CPU worker\\(s\\) x 1 thread\\(s\\).*"), r[1]);
+        assertTrue(r[1].contains("run folder: " + tmp.resolve("runs").resolve("dry") + " (nothing was written)"), "--runs-dir honoured: " + r[1]);
         assertFalse(Files.exists(tmp.resolve("runs")), "a dry run writes nothing");
     }
 

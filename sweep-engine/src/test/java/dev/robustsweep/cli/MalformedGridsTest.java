@@ -76,7 +76,7 @@ class MalformedGridsTest {
                 Arguments.of("axis-element-type.yaml", HEAD + "methods: [lora]\ngrid:\n  batch_size: [8, big]\n", ":7:19: grid.batch_size[1]: expected an integer, found 'big'", ""),
                 Arguments.of("empty-axis.yaml", HEAD + "methods: [lora]\ngrid:\n  learning_rate: []\n", ":7:18: grid.learning_rate: empty axis", ""),
                 Arguments.of("axis-not-list.yaml", HEAD + "methods: [lora]\ngrid:\n  learning_rate: 3e-4\n", ":7:18: grid.learning_rate: expected a list of values", "belongs under settings"),
-                Arguments.of("unknown-method.yaml", HEAD + "methods: [lora, qlora]\n", ":5:17: methods[1]: unknown method 'qlora'", "expected one of [adalora, adapter, dora, full_ft, lora, monteclora]"),
+                Arguments.of("unknown-method.yaml", HEAD + "methods: [lora, qlora]\n", ":5:17: methods[1]: unknown method 'qlora'", "expected one of [adalora, adapter, checkpoint_ensemble, dora, full_ft, laplace_lora, llla, lora, map, mc_dropout, monteclora, temperature]"),
                 Arguments.of("variant-base.yaml", HEAD + "methods:\n  mine: {method: loraa}\n", ":6:18: methods.mine.method: unknown method 'loraa'", "did you mean 'lora'?"),
                 Arguments.of("indentation.yaml", HEAD + "methods: [lora]\ngrid:\n  learning_rate: [1e-4]\n batch_size: [8]\n", ":8:", "malformed YAML"),
                 Arguments.of("unclosed.yaml", HEAD + "methods: [lora, dora\n", ":", "malformed YAML"),

@@ -60,14 +60,18 @@ public final class ResultFolderReader {
                 warnings.add("skipped " + f.file() + ": trial_id \"" + id + "\" is already counted from " + seen.get(id) + " (a copy?)");
             } else if (f.result() != null) {
                 if (id != null && !id.isEmpty()) seen.put(id, f.file());
-                results.add(f.result());
-                resultFiles.add(f.file());
+                // a decoder trial scores several evaluation tasks: one row each (per_task, docs/schemas.md)
+                for (TrialResult row : f.result().perTaskRows()) {
+                    results.add(row);
+                    resultFiles.add(f.file());
+                }
             } else {
                 warnings.add("skipped " + f.file() + ": " + oneLine(f.problem()));
             }
         }
         List<Path> files = found.stream().map(ResultFileWalker.Found::file).toList();
-        int corrupt = files.size() - results.size(); // unreadable, duplicate or misplaced: all named in the warnings
+        // unreadable, duplicate or misplaced files: all named in the warnings (a decoder trial's rows count as one file)
+        int corrupt = files.size() - new java.util.HashSet<>(resultFiles).size();
         if (results.isEmpty()) {
             throw new ReportInputException(files.get(0), "none of the " + files.size() + " result files could be read; "
                     + "first problem: " + (warnings.isEmpty() ? "unknown" : warnings.get(0)));
@@ -100,6 +104,7 @@ public final class ResultFolderReader {
             }
         }
         metricNames.removeAll(List.of("eval_examples", "epoch")); // counters, not scores (schemas.md)
+        List<String> baselines = ScoreTable.BASELINE_COLUMNS.stream().filter(metricNames::remove).toList(); // references, not scores
         String[] task = new String[n];
         String[] method = new String[n];
         String[] config = new String[n];
@@ -150,6 +155,9 @@ public final class ResultFolderReader {
         }
         for (int m = 0; m < metrics.size(); m++) {
             table.addColumns(DoubleColumn.create(metrics.get(m), metricValues[m]));
+        }
+        for (String b : baselines) {
+            table.addColumns(DoubleColumn.create(b, results.stream().mapToDouble(r -> r.metrics().getOrDefault(b, Double.NaN)).toArray()));
         }
         return new ScoreTable(table, metrics, curves, corrupt, List.copyOf(warnings), grid, List.copyOf(reliability));
     }

@@ -34,7 +34,9 @@ final class ResultJsonParser {
             Map<String, String> grid = new TreeMap<>(); // sorted: the config key is canonical
             Map<String, Double> metrics = new java.util.HashMap<>();
             double[][][] reliability = new double[1][][];
+            Map<String, Double> baseline = new java.util.HashMap<>();
             double[][] curve = null;
+            Map<String, Map<String, Double>> perTask = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -45,6 +47,8 @@ final class ResultJsonParser {
                     case "task" -> task = taskName(p, value);
                     case "grid_point" -> readGrid(p, value, grid);
                     case "metrics" -> readMetrics(p, value, metrics, reliability);
+                    case "per_task" -> perTask = readPerTask(p, value);
+                    case "dev_baseline" -> readBaseline(p, value, baseline);
                     case "train_loss_curve" -> {
                         if (withCurve) {
                             curve = readCurve(p, value);
@@ -61,6 +65,7 @@ final class ResultJsonParser {
             if (!status.equals("completed") && !status.equals("diverged") && !status.equals("failed")) {
                 throw new IOException("\"status\" must be completed, diverged or failed, found \"" + status + "\"");
             }
+            baseline.forEach(metrics::putIfAbsent); // reference values travel beside the scores (ScoreTable.BASELINE_COLUMNS)
             Map<String, Double> numbers = new java.util.HashMap<>();
             StringBuilder config = new StringBuilder();
             for (Map.Entry<String, String> e : grid.entrySet()) {
@@ -70,8 +75,25 @@ final class ResultJsonParser {
                 numbers.put(e.getKey(), number(e.getValue()));
                 config.append(config.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
             }
-            return new TrialResult(trialId, status, task, method, numbers, config.toString(), metrics, curve, reliability[0]);
+            return new TrialResult(trialId, status, task, method, numbers, config.toString(), metrics, curve, reliability[0], perTask);
         }
+    }
+
+    /** "per_task" of a decoder trial: evaluation task -> its metrics (an empty or null entry: no scores). */
+    private static Map<String, Map<String, Double>> readPerTask(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(p, t, JsonToken.START_OBJECT, "an object of task -> metrics for \"per_task\"");
+        Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            Map<String, Double> m = new java.util.HashMap<>();
+            readMetrics(p, p.nextToken(), m, new double[1][][]);
+            m.keySet().removeAll(java.util.List.of("examples", "correct", "no_answer")); // counters, not scores
+            out.put(name, m);
+        }
+        return out;
     }
 
     private static double number(String v) {
@@ -120,6 +142,23 @@ final class ResultJsonParser {
             JsonToken v = p.nextToken();
             if (v.isScalarValue()) {
                 grid.put(key, p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** dev_baseline's majority_accuracy and prior_nll (docs/schemas.md); other keys skipped. */
+    private static void readBaseline(JsonParser p, JsonToken t, Map<String, Double> baseline) throws IOException {
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren(); // absent in older results, null for failed trials
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v.isNumeric() && dev.robustsweep.reports.ScoreTable.BASELINE_COLUMNS.contains(key)) {
+                baseline.put(key, p.getDoubleValue());
             } else {
                 p.skipChildren();
             }

@@ -17,7 +17,8 @@ import tech.tablesaw.io.csv.CsvReadOptions;
 /**
  * Reads a tidy CSV of scores brought from elsewhere into the tidy {@link ScoreTable}.
  *
- * <p>Columns: task, method (required); metric columns (accuracy, nll, f1, mcc, and any asked for);
+ * <p>Columns: task, method (required); optional majority_accuracy and prior_nll (the dev set's
+ * no-skill reference, drawn as reference lines); metric columns (accuracy, nll, f1, mcc, and any asked for);
  * optional status (completed | diverged | failed) and trial_id; a config id column ("config" or
  * "config_id") or else every remaining column is a hyperparameter (learning_rate, batch_size, seed, ...)
  * and together they identify the grid point used for pairing. Empty, NA and NaN cells are missing scores.
@@ -89,12 +90,15 @@ public final class TidyCsvReader {
         }
         List<String> metrics = new ArrayList<>();
         List<String> grid = new ArrayList<>();
+        List<String> baselines = new ArrayList<>();
         String configColumn = null;
         for (String c : names) {
             if (KNOWN_METRICS.contains(c) || requiredMetrics.contains(c)) {
                 metrics.add(c);
             } else if (c.equals("config") || c.equals("config_id")) {
                 configColumn = c;
+            } else if (ScoreTable.BASELINE_COLUMNS.contains(c)) {
+                baselines.add(c); // the dev set's no-skill reference, not a score nor a hyperparameter
             } else if (!c.equals(ScoreTable.TASK) && !c.equals(ScoreTable.METHOD) && !c.equals(ScoreTable.STATUS)
                     && !c.equals(ScoreTable.TRIAL_ID)) {
                 grid.add(c);
@@ -171,6 +175,9 @@ public final class TidyCsvReader {
         }
         for (int m = 0; m < metrics.size(); m++) {
             table.addColumns(DoubleColumn.create(metrics.get(m), metricValues[m]));
+        }
+        for (String b : baselines) {
+            table.addColumns(DoubleColumn.create(b, numbers(raw, names, b, csv)));
         }
         return new ScoreTable(table, metrics, List.of(), 0, List.of(), grid);
     }

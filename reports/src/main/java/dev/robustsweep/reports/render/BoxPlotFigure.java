@@ -23,6 +23,12 @@ final class BoxPlotFigure {
 
     /** values.get(m) are the scores of methods.get(m) (NaN ignored). */
     static String svg(String task, String metric, List<String> methods, List<double[]> values, List<String> allMethods) {
+        return svg(task, metric, methods, values, allMethods, Double.NaN);
+    }
+
+    /** ... with a dashed horizontal reference line at {@code reference} (the no-skill baseline; NaN for none). */
+    static String svg(String task, String metric, List<String> methods, List<double[]> values, List<String> allMethods,
+                      double reference) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         double[][] sorted = new double[values.size()][];
@@ -36,6 +42,10 @@ final class BoxPlotFigure {
         if (lo == Double.POSITIVE_INFINITY) {
             lo = 0;
             hi = 1;
+        }
+        if (!Double.isNaN(reference)) {
+            lo = Math.min(lo, reference);
+            hi = Math.max(hi, reference);
         }
         double pad = hi > lo ? (hi - lo) * 0.05 : Math.max(Math.abs(lo) * 0.05, 0.01);
         lo -= pad;
@@ -51,6 +61,11 @@ final class BoxPlotFigure {
             s.text(LEFT - 6, y.applyAsDouble(t) + 4, Numbers.label(t), "end", 10, null);
         }
         s.line(LEFT, TOP, LEFT, H - BOTTOM, "#333333", 1).line(LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM, "#333333", 1);
+        if (!Double.isNaN(reference)) {
+            double ry = y.applyAsDouble(reference);
+            s.polyline(new StringBuilder().append(LEFT).append(',').append(ry).append(' ').append(W - RIGHT).append(',').append(ry),
+                    "#b00020", 1.2, true, "no-skill baseline " + Numbers.label(reference));
+        }
         double slot = (W - LEFT - RIGHT) / (double) Math.max(methods.size(), 1);
         for (int m = 0; m < methods.size(); m++) {
             double cx = LEFT + slot * (m + 0.5);

@@ -60,6 +60,13 @@ public final class HtmlReport {
     /** The whole page. */
     public static String render(String source, ScoreTable scores, List<String> metrics, List<String> tasks,
                                 List<String> methods, List<PaperTable> tables, List<ComparisonRow> tests, String countsNote) {
+        return render(source, scores, metrics, tasks, methods, tables, List.of(), tests, countsNote);
+    }
+
+    /** The whole page, with the calibration tables (paper Table 7) after the robustness tables. */
+    public static String render(String source, ScoreTable scores, List<String> metrics, List<String> tasks,
+                                List<String> methods, List<PaperTable> tables, List<CalibrationTable> calibration,
+                                List<ComparisonRow> tests, String countsNote) {
         StringBuilder sb = new StringBuilder(1 << 16);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">")
@@ -70,6 +77,9 @@ public final class HtmlReport {
                 .append(scores.rows()).append(" trials. ").append(Svg.escape(countsNote)).append("</p>\n");
         for (PaperTable t : tables) {
             table(sb, t);
+        }
+        for (CalibrationTable t : calibration) {
+            sb.append(t.html());
         }
         tests(sb, tests);
         int figure = 0;
@@ -82,6 +92,7 @@ public final class HtmlReport {
             groups.computeIfAbsent(taskCol.get(i), k -> new LinkedHashMap<>())
                     .computeIfAbsent(methodCol.get(i), k -> new ArrayList<>()).add(i);
         }
+        dev.robustsweep.reports.TaskBaselines baselines = dev.robustsweep.reports.TaskBaselines.of(scores);
         for (String metric : metrics) {
             double[] v = scores.table().doubleColumn(metric).asDoubleArray();
             for (String task : tasks) {
@@ -94,8 +105,10 @@ public final class HtmlReport {
                         values.add(idx.stream().mapToDouble(i -> v[i]).toArray());
                     }
                 }
-                figure(sb, "box", figure++, BoxPlotFigure.svg(task, metric, present, values, methods),
-                        "Distribution of " + metric + " on " + task + " per method");
+                double reference = baselines.reference(task, metric, false);
+                figure(sb, "box", figure++, BoxPlotFigure.svg(task, metric, present, values, methods, reference),
+                        "Distribution of " + metric + " on " + task + " per method"
+                                + (Double.isNaN(reference) ? "" : "; dashed line: no-skill baseline " + Numbers.label(reference)));
             }
         }
         sb.append("</div>\n");
@@ -240,8 +253,13 @@ public final class HtmlReport {
             sb.append("<tr><td>").append(Svg.escape(t.methods().get(m))).append("</td>");
             for (int c = 0; c < t.columns().size(); c++) {
                 String v = Numbers.table(t.values()[m][c]);
-                sb.append("<td>").append(t.isBest(m, c) ? "<b>" + v + "</b>" : v).append("</td>");
+                sb.append("<td>").append(t.isBest(m, c) ? "<b>" + v + "</b>" : v).append(t.intervalSuffix(m, c)).append("</td>");
             }
+            sb.append("</tr>");
+        }
+        if (t.reference() != null) {
+            sb.append("<tr class=\"reference\"><td><i>").append(Svg.escape(t.reference().label())).append("</i></td>");
+            for (double v : t.reference().values()) sb.append("<td><i>").append(Numbers.table(v)).append("</i></td>");
             sb.append("</tr>");
         }
         sb.append("</tbody></table>\n");
@@ -259,9 +277,11 @@ public final class HtmlReport {
             sb.append("<tr><td>").append(r.family().label()).append("</td><td>").append(Svg.escape(r.task()))
                     .append("</td><td>").append(Svg.escape(r.metric())).append("</td><td>").append(Svg.escape(r.methodA()))
                     .append("</td><td>").append(Svg.escape(r.methodB())).append("</td><td>").append(r.n()).append("</td><td>")
-                    .append(Numbers.label(r.statistic())).append("</td><td>").append(Numbers.p(r.pValue())).append("</td><td>")
-                    .append(Numbers.p(r.pHolm())).append("</td><td>").append(r.alternative()).append("</td><td>")
-                    .append(r.testMethod()).append("</td><td>").append(Numbers.table(r.effectSize())).append("</td></tr>");
+                    .append(Numbers.na(Numbers.label(r.statistic()), r.statistic())).append("</td><td>")
+                    .append(Numbers.na(Numbers.p(r.pValue()), r.pValue())).append("</td><td>")
+                    .append(Numbers.na(Numbers.p(r.pHolm()), r.pHolm())).append("</td><td>").append(r.alternative()).append("</td><td>")
+                    .append(Svg.escape(r.testMethod())).append("</td><td>").append(Numbers.na(Numbers.table(r.effectSize()), r.effectSize()))
+                    .append("</td></tr>");
         }
         sb.append("</tbody></table>\n");
     }

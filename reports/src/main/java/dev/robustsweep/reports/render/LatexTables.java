@@ -25,8 +25,13 @@ public final class LatexTables {
                 sb.append(escape(t.methods().get(m)));
                 for (int c = 0; c < t.columns().size(); c++) {
                     String v = Numbers.table(t.values()[m][c]);
-                    sb.append(" & ").append(t.isBest(m, c) ? "\\textbf{" + v + "}" : v);
+                    sb.append(" & ").append(t.isBest(m, c) ? "\\textbf{" + v + "}" : v).append(t.intervalSuffix(m, c));
                 }
+                sb.append(" \\\\\n");
+            }
+            if (t.reference() != null) {
+                sb.append("\\midrule\n\\textit{").append(escape(t.reference().label())).append('}');
+                for (double v : t.reference().values()) sb.append(" & \\textit{").append(Numbers.table(v)).append('}');
                 sb.append(" \\\\\n");
             }
             sb.append("\\bottomrule\n\\end{tabular}\n\\end{table}\n");

@@ -15,9 +15,38 @@ import java.util.function.ToDoubleFunction;
  * @param methods        row labels
  * @param values         values[method][column]; NaN where a method did not run a task
  * @param higherIsBetter direction for the bold best value
+ * @param lower          bootstrap lower bounds per cell, or null (issue 12)
+ * @param upper          bootstrap upper bounds per cell, or null
+ * @param reference      a labelled reference row shown below the methods and never bold (the
+ *                       no-skill baseline of {@link dev.robustsweep.reports.TaskBaselines}), or null
  */
 public record PaperTable(String title, List<String> columns, List<String> methods, double[][] values,
-                         boolean higherIsBetter) {
+                         boolean higherIsBetter, Reference reference, double[][] lower, double[][] upper) {
+
+    /** A row of reference values, one per column (NaN where unknown). */
+    public record Reference(String label, double[] values) {
+    }
+
+    public PaperTable(String title, List<String> columns, List<String> methods, double[][] values, boolean higherIsBetter) {
+        this(title, columns, methods, values, higherIsBetter, null, null, null);
+    }
+
+    /** A table with a reference row and no confidence intervals. */
+    public PaperTable(String title, List<String> columns, List<String> methods, double[][] values, boolean higherIsBetter,
+                      Reference reference) {
+        this(title, columns, methods, values, higherIsBetter, reference, null, null);
+    }
+
+    /** " [lower, upper]" after a cell's value when this table has a defined interval for it, else "". */
+    public String intervalSuffix(int m, int c) {
+        return lower == null ? "" : Numbers.withInterval(values[m][c], lower[m][c], upper[m][c]).substring(Numbers.table(values[m][c]).length());
+    }
+
+    /** The same table with bootstrap intervals (issue 12 item 1); the title says the level. */
+    public PaperTable withIntervals(double[][] lo, double[][] hi, double confidence) {
+        return new PaperTable(title + " [" + Math.round(confidence * 100) + "% bootstrap CI]", columns, methods, values,
+                higherIsBetter, reference, lo, hi);
+    }
 
     /** Statistic to tabulate. */
     public enum Kind {
@@ -59,6 +88,29 @@ public record PaperTable(String title, List<String> columns, List<String> method
             case SPREAD -> false;                    // a smaller spread is more robust
         };
         return new PaperTable(title, columns, List.copyOf(methods), v, higher);
+    }
+
+    /**
+     * This table with the no-skill reference row of its metric (majority class for accuracy, class-prior
+     * NLL for NLL); unchanged when the metric or statistic has none or no task has a reference.
+     */
+    public PaperTable withBaseline(dev.robustsweep.reports.TaskBaselines baselines, String metricName, Kind kind) {
+        if (kind == Kind.SPREAD) return this;
+        double[] ref = new double[columns.size()];
+        double sum = 0;
+        int n = 0;
+        for (int c = 0; c < columns.size(); c++) {
+            ref[c] = baselines.reference(columns.get(c), metricName, kind == Kind.ROBUSTNESS);
+            if (!Double.isNaN(ref[c])) {
+                sum += ref[c];
+                n++;
+            }
+        }
+        int avg = columns.indexOf(RobustnessRow.AVERAGE);
+        if (avg >= 0) ref[avg] = n == columns.size() - 1 ? sum / n : Double.NaN; // an average only over every task
+        if (n == 0) return this;
+        return new PaperTable(title, columns, methods, values, higherIsBetter,
+                new Reference(dev.robustsweep.reports.TaskBaselines.LABEL, ref));
     }
 
     /** Index of the method with the best value in column c, or -1 when the column is empty. */

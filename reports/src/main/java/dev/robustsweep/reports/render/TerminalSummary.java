@@ -44,6 +44,13 @@ public final class TerminalSummary {
                 }
                 sb.append('\n');
             }
+            if (t.reference() != null) {
+                sb.append(String.format(Locale.ROOT, "  %-14s", shorten(t.reference().label(), 14)));
+                for (int c = 0; c < t.columns().size(); c++) {
+                    if (all || c == taskCols) sb.append(String.format(Locale.ROOT, " %8s", Numbers.table(t.reference().values()[c]) + " "));
+                }
+                sb.append('\n');
+            }
         }
         List<ComparisonRow> across = tests.stream().filter(r -> r.family() == ComparisonFamily.ACROSS_TASKS).toList();
         if (!across.isEmpty()) {
@@ -60,7 +67,10 @@ public final class TerminalSummary {
                 for (String m : metrics) {
                     ComparisonRow r = across.stream().filter(x -> x.methodB().equals(other) && x.metric().equals(m))
                             .findFirst().orElse(null);
-                    String cell = r == null ? "-" : "W=" + Numbers.label(r.statistic()) + " p=" + Numbers.p(r.pValue())
+                    String cell = r == null ? "-" : Double.isNaN(r.pValue()) ? "NA (n = 0)"
+                            : r.testMethod().startsWith("no test") ? "n = " + r.n() + ": no test (min p "
+                            + Numbers.label(dev.robustsweep.reports.PairedComparisons.minimumAttainableP(r.n(),
+                            dev.robustsweep.reports.stats.Alternative.parse(r.alternative()))) + ")" : "W=" + Numbers.label(r.statistic()) + " p=" + Numbers.p(r.pValue())
                             + " (" + Numbers.p(r.pHolm()) + ")";
                     sb.append(String.format(Locale.ROOT, " %-28s", cell));
                 }

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.robustsweep.trainers.commonsense.CommonsenseData;
 import dev.robustsweep.trainers.commonsense.CommonsenseLoader;
 import dev.robustsweep.trainers.commonsense.CommonsenseTask;
+import dev.robustsweep.trainers.commonsense.InstructionRecord;
 import dev.robustsweep.trainers.data.TaskData;
+import dev.robustsweep.trainers.model.decoder.DecoderConfig;
+import dev.robustsweep.trainers.train.DecoderTrialRunner;
+import dev.robustsweep.trainers.weights.DecoderFolder;
+import dev.robustsweep.trainers.weights.TinyLlama;
 import dev.robustsweep.trainers.data.TaskLoader;
 import dev.robustsweep.trainers.model.EncoderConfig;
 import dev.robustsweep.trainers.trial.TrialConfig;
@@ -22,10 +27,17 @@ import java.util.Map;
  * data files exist and parse (via {@link TaskLoader#load}). Keeps the model shapes and data sizes
  * for the duration estimate.
  */
-public record GridResources(Map<String, EncoderConfig> models, Map<String, TaskSize> data) {
+public record GridResources(Map<String, EncoderConfig> models, Map<String, DecoderConfig> decoders, Map<String, TaskSize> data) {
 
-    /** Examples of one task under one data folder. */
-    public record TaskSize(int train, int dev) {}
+    /**
+     * Examples of one task under one data folder; for commonsense tasks also the mean characters of a
+     * training record's instruction and output, and of an evaluation record's (0 = not measured).
+     */
+    public record TaskSize(int train, int dev, double trainChars, double evalChars) {
+        public TaskSize(int train, int dev) {
+            this(train, dev, 0, 0);
+        }
+    }
 
     public static String dataKey(String task, String dataDir) {
         return task + "@" + dataDir;
@@ -36,8 +48,13 @@ public record GridResources(Map<String, EncoderConfig> models, Map<String, TaskS
         Map<String, String> models = values(sweep, "model");
         Map<String, String> dataDirs = values(sweep, "data_dir");
         Map<String, EncoderConfig> loaded = new LinkedHashMap<>();
+        Map<String, DecoderConfig> decoders = new LinkedHashMap<>();
         for (Map.Entry<String, String> m : models.entrySet()) {
             try {
+                if (DecoderTrialRunner.isDecoder(m.getKey())) {
+                    decoders.put(m.getKey(), DecoderFolder.load(TinyLlama.resolve(m.getKey())).config());
+                    continue;
+                }
                 Path folder = EmbeddedMiniLm.resolve(m.getKey());
                 loaded.put(m.getKey(), ModelFolder.load(folder).config());
             } catch (RuntimeException e) {
@@ -50,7 +67,9 @@ public record GridResources(Map<String, EncoderConfig> models, Map<String, TaskS
                 try {
                     if (CommonsenseTask.handles(t.name()) && t.spec().format == null) {
                         CommonsenseData data = CommonsenseLoader.load(t.spec(), Path.of(d.getKey()));
-                        sizes.put(dataKey(t.name(), d.getKey()), new TaskSize(data.train().size(), data.evalSize()));
+                        double evalChars = data.eval().values().stream().flatMap(List::stream).mapToDouble(GridResources::chars).average().orElse(0);
+                        sizes.put(dataKey(t.name(), d.getKey()), new TaskSize(data.train().size(), data.evalSize(),
+                                data.train().stream().mapToDouble(GridResources::chars).average().orElse(0), evalChars));
                         continue;
                     }
                     TaskData data = TaskLoader.load(t.spec(), Path.of(d.getKey()));
@@ -61,7 +80,34 @@ public record GridResources(Map<String, EncoderConfig> models, Map<String, TaskS
                 }
             }
         }
-        return new GridResources(loaded, sizes);
+        // model and task must be of the same kind: classification tasks for encoders, commonsense tasks for decoders
+        for (GridTask t : sweep.tasks()) {
+            boolean commonsense = CommonsenseTask.handles(t.name()) && t.spec().format == null;
+            for (Map.Entry<String, String> m : models.entrySet()) {
+                boolean decoder = decoders.containsKey(m.getKey());
+                if (!loaded.containsKey(m.getKey()) && !decoder) continue; // already reported
+                if (commonsense && !decoder) {
+                    errors.add(grid.error(t.path(), "task '" + t.name() + "' is a commonsense task for decoder models, but model '" + m.getKey()
+                            + "' is an encoder (use tiny-llama or a llama, mistral or qwen2 folder)"));
+                } else if (!commonsense && decoder) {
+                    errors.add(grid.error(t.path(), "task '" + t.name() + "' is a classification task for encoders, but model '" + m.getKey()
+                            + "' is a decoder (decoders take the commonsense tasks " + CommonsenseTask.BUILTIN.keySet() + " or '" + CommonsenseTask.MIX + "')"));
+                }
+            }
+        }
+        if (!decoders.isEmpty()) {
+            for (MethodVariant v : sweep.methods()) {
+                if (dev.robustsweep.trainers.posthoc.PosthocEvaluation.METHODS.contains(v.method())) {
+                    errors.add(grid.error(v.path(), "method '" + v.method() + "': the Bayesian post-hoc baselines calibrate classification heads;"
+                            + " decoder models (" + String.join(", ", decoders.keySet()) + ") take full_ft, lora, dora, adalora, monteclora or adapter"));
+                }
+            }
+        }
+        return new GridResources(loaded, decoders, sizes);
+    }
+
+    private static double chars(InstructionRecord r) {
+        return r.instruction().length() + r.input().length() + r.output().length();
     }
 
     /** Trials whose max_seq_length exceeds their model's positions (refused, never clamped), once per model and length. */

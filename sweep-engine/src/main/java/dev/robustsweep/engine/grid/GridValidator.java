@@ -445,9 +445,9 @@ public final class GridValidator {
         }
     }
 
-    /** Model and data folders: relative to the grid file's folder; "minilm-l6" and "~/" as usual. */
+    /** Model and data folders: relative to the grid file's folder; "minilm-l6", "tiny-llama" and "~/" as usual. */
     private String resolvePath(String key, String value) {
-        if (key.equals("model") && value.equals("minilm-l6")) return value;
+        if (key.equals("model") && (value.equals("minilm-l6") || value.equals(dev.robustsweep.trainers.weights.TinyLlama.ID))) return value;
         String v = value.startsWith("~/") ? System.getProperty("user.home") + value.substring(1) : value;
         return baseDir.resolve(v).normalize().toString();
     }

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import dev.robustsweep.trainers.trial.AdaLoraSettings;
 import dev.robustsweep.trainers.trial.AdapterSettings;
+import dev.robustsweep.trainers.trial.DecoderSettings;
 import dev.robustsweep.trainers.trial.FaultInjection;
 import dev.robustsweep.trainers.trial.LoraSettings;
 import dev.robustsweep.trainers.trial.MonteCLoraSettings;
+import dev.robustsweep.trainers.trial.PosthocSettings;
 import dev.robustsweep.trainers.trial.TrialConfig;
 import dev.robustsweep.trainers.trial.TrialFiles;
 import java.util.ArrayList;
@@ -33,7 +35,7 @@ public final class TrialSchema {
     /** Trial keys the engine fills in itself (or takes from tasks / methods / execution). */
     public static final Set<String> ENGINE_KEYS = Set.of("trial_id", "sweep", "task", "method", "method_name", "grid_point", "device", "threads");
     /** Blocks whose keys may be used alone as a shorthand. */
-    private static final Set<String> SHORTHAND_BLOCKS = Set.of("lora", "adalora", "monteclora");
+    private static final Set<String> SHORTHAND_BLOCKS = Set.of("lora", "adalora", "monteclora", "decoder", "posthoc");
 
     private static final TrialSchema INSTANCE = new TrialSchema();
 
@@ -46,7 +48,8 @@ public final class TrialSchema {
 
     private TrialSchema() {
         Map<String, Class<?>> blockTypes = Map.of("lora", LoraSettings.class, "adalora", AdaLoraSettings.class,
-                "monteclora", MonteCLoraSettings.class, "adapter", AdapterSettings.class, "fault_injection", FaultInjection.class);
+                "monteclora", MonteCLoraSettings.class, "adapter", AdapterSettings.class, "decoder", DecoderSettings.class,
+                "fault_injection", FaultInjection.class, "posthoc", PosthocSettings.class);
         for (BeanPropertyDefinition prop : properties(TrialConfig.class)) {
             String name = prop.getName();
             if (ENGINE_KEYS.contains(name)) continue;

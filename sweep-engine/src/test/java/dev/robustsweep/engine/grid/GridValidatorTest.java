@@ -106,6 +106,29 @@ class GridValidatorTest {
     }
 
     @Test
+    void posthocBaselinesAreMethodsAndTheirSettingsAxes() throws Exception {
+        ValidatedGrid v = check("posthoc", """
+                methods:
+                  mc_dropout: {grid: {mc_samples: [1, 20]}}
+                  temperature: {holdout_fraction: 0.2}
+                  map: {posthoc: {map_weight_decay: 0.1}}
+                  checkpoint_ensemble: {}
+                grid: {learning_rate: [3e-4]}
+                settings: {epochs: 3}
+                """);
+        assertEquals(5, v.trials().size());
+        assertEquals(List.of(1, 20), v.trials().subList(0, 2).stream().map(t -> t.posthoc.mcSamples).toList());
+        assertEquals(0.2, v.trials().get(2).posthoc.holdoutFraction);
+        assertEquals(0.1, v.trials().get(3).posthoc.mapWeightDecay);
+        assertEquals("checkpoint_ensemble", v.trials().get(4).method);
+        GridException e = assertThrows(GridException.class, () -> check("posthoc-bad", """
+                methods: [mc_dropout]
+                settings: {mc_samples: 0}
+                """));
+        assertTrue(e.getMessage().contains("mc_samples: must be >= 1"), e.getMessage());
+    }
+
+    @Test
     void reportsEveryProblemTogetherWithLineAndKey() throws Exception {
         GridException e = assertThrows(GridException.class, () -> check("many", """
                 methods: [lora, lorra]

@@ -93,6 +93,47 @@ class ReadyGridsTest {
         assertEquals(1e-5, defaults.monteclora.klWeight);
     }
 
+    @Test
+    void calibrationQuickstartRunsThePosthocBaselinesOnMiniLm() {
+        ValidatedGrid v = GridValidator.check(GridFile.read(REPO.resolve("grids/quickstart-calibration.yaml"), Map.of()));
+        assertEquals(8 * 4, v.trials().size());
+        assertEquals(List.of("lora", "monteclora", "map", "mc_dropout", "checkpoint_ensemble", "temperature", "llla", "laplace_lora"),
+                v.grid().methods().stream().map(MethodVariant::name).toList());
+        for (TrialConfig t : v.trials()) {
+            assertEquals("minilm-l6", t.model);
+            assertEquals(5, t.posthoc.mcSamples);
+            assertEquals(2, t.posthoc.ensembleCheckpoints);
+            assertTrue(t.epochs >= t.posthoc.ensembleCheckpoints, "the ensemble needs that many epochs");
+        }
+    }
+
+    @Test
+    void bayesianPosthocGridIsTable7OnTheTable3Grid() throws Exception {
+        Path roberta = TinyModelFolder.write(tmp.resolve("roberta"), "roberta", 3);
+        // roberta-base's 514 positions in the tiny stand-in, as in paperGridIsTable3
+        Path config = roberta.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replaceAll("\"max_position_embeddings\"\\s*:\\s*130", "\"max_position_embeddings\" : 514"));
+        Path data = tmp.resolve("glue-data");
+        copyTree(REPO.resolve("data"), data);
+        Files.createDirectories(data.resolve("superglue/WiC"));
+        String row = "{\"word\": \"bank\", \"sentence1\": \"The bank was closed.\", \"sentence2\": \"We sat on the bank.\", \"label\": false}\n";
+        Files.writeString(data.resolve("superglue/WiC/train.jsonl"), row.repeat(10));
+        Files.writeString(data.resolve("superglue/WiC/val.jsonl"), row.repeat(4));
+        ValidatedGrid v = GridValidator.check(GridFile.read(REPO.resolve("grids/paper-bayesian-posthoc.yaml"),
+                Map.of("ROBERTA_BASE", roberta.toString(), "GLUE_DATA", data.toString())));
+        List<String> methods = v.grid().methods().stream().map(MethodVariant::name).toList();
+        assertEquals(List.of("lora", "monteclora", "map", "mc_dropout", "checkpoint_ensemble", "temperature", "llla", "laplace_lora"), methods);
+        assertEquals(5 * methods.size() * 9, v.trials().size());
+        perTaskAndMethod(v.trials()).forEach((k, n) -> assertEquals(9L, n, k));
+        for (TrialConfig t : v.trials()) {
+            assertEquals(20, t.epochs);
+            assertEquals(8, t.lora.r);
+            assertEquals(10, t.posthoc.mcSamples);
+            assertTrue(List.of(3e-4, 5e-5, 1e-5).contains(t.learningRate));
+            assertTrue(List.of(8, 32, 64).contains(t.batchSize));
+        }
+    }
+
     private static void copyTree(Path from, Path to) throws Exception {
         try (var s = Files.walk(from)) {
             for (Path p : s.toList()) {

@@ -42,8 +42,43 @@ class KillResumeTest {
                 limits: {max_train_samples: 32, max_eval_samples: 32}
                 execution: {workers: 2, threads_per_worker: 1, max_retries: 5}
                 """);
+        killAndResume(tmp, grid, "killme", 12, 1500, 5000);
+    }
+
+    /**
+     * The decoder variant: tiny-llama on a commonsense mix slice (LLM-Adapters prompts, causal-LM
+     * training, evaluation by generation on two tasks), killed and resumed the same way.
+     */
+    @Test
+    void decoderSweepSurvivesTheSameKills() throws Exception {
+        Path grid = tmp.resolve("killdecoder.yaml");
+        Files.writeString(grid, """
+                name: killdecoder
+                model: tiny-llama
+                data_dir: %s
+                tasks:
+                  - {name: commonsense, train_mix: {cs-boolq: 4, cs-arc-e: 4}, eval_tasks: [cs-boolq, cs-arc-e]}
+                methods: [lora, full_ft]
+                grid:
+                  learning_rate: [1e-3, 1e-4]
+                  seed: [1, 2]
+                settings:
+                  epochs: 1
+                  max_seq_length: 512
+                  batch_size: 4
+                  eval_batch_size: 2
+                  lora: {target_modules: [q_proj, k_proj, v_proj, up_proj, down_proj]}
+                  decoder: {micro_batch_size: 2, max_new_tokens: 4}
+                limits: {max_eval_samples: 2}
+                execution: {workers: 2, threads_per_worker: 1, max_retries: 5}
+                """.formatted(Path.of("..", "data").toAbsolutePath().normalize()));
+        killAndResume(tmp, grid, "killdecoder", 8, 3000, 8000);
+    }
+
+    /** Five SIGKILLs of the engine and its workers at random moments, resumes, then a final resume that finishes. */
+    static void killAndResume(Path tmp, Path grid, String name, int trials, int minDelay, int spread) throws Exception {
         Path runs = tmp.resolve("runs");
-        Path run = runs.resolve("killme");
+        Path run = runs.resolve(name);
         Path output = tmp.resolve("engine.out");
         Random random = new Random(20261130L ^ System.nanoTime());
         Map<String, byte[]> doneResults = new HashMap<>();
@@ -51,7 +86,7 @@ class KillResumeTest {
         for (int round = 0; round < 5; round++) {
             Process engine = round == 0 ? EngineProcess.start(output, Map.of(), "run", grid.toString(), "--runs-dir", runs.toString())
                     : EngineProcess.start(output, Map.of(), "resume", run.toString());
-            long delay = 1500 + random.nextInt(5000);
+            long delay = minDelay + random.nextInt(spread);
             boolean exited = engine.waitFor(delay, TimeUnit.MILLISECONDS);
             List<ProcessHandle> workers = engine.descendants().toList();
             engine.destroyForcibly();
@@ -68,7 +103,7 @@ class KillResumeTest {
         checkFinishedWorkUntouched(run, doneResults, doneStarts, output);
 
         List<String> trialLines = Files.readAllLines(run.resolve("trials.jsonl")).stream().filter(l -> !l.isBlank()).toList();
-        assertEquals(12, trialLines.size());
+        assertEquals(trials, trialLines.size());
         for (String line : trialLines) {
             String id = JSON.readTree(line).get("trial_id").asText();
             Path dir = run.resolve("trials").resolve(id);
@@ -87,7 +122,7 @@ class KillResumeTest {
             assertTrue(starts >= 1 && starts <= attempts, id + ": " + starts + " starts in " + attempts + " attempts");
         }
         // the sweep ends with the reports module's summary and files
-        assertTrue(Files.readString(output).contains("RobustSweep report: 12 trials"), Files.readString(output));
+        assertTrue(Files.readString(output).contains("RobustSweep report: " + trials + " trials"), Files.readString(output));
         assertTrue(Files.isRegularFile(run.resolve("report").resolve("report.html")));
     }
 

@@ -20,6 +20,9 @@ public final class Methods {
             case "adalora" -> new AdaLoraMethod(trial.adalora, trial.lora, manager, trial.seed, totalSteps);
             case "monteclora" -> new MonteCLoraMethod(trial.monteclora, trial.lora, manager, trial.seed);
             case "adapter" -> new BottleneckMethod(trial.adapter, manager, trial.seed);
+            case "map" -> new dev.robustsweep.trainers.adapters.map.MapMethod(trial.lora, trial.posthoc.mapWeightDecay, manager, trial.seed);
+            // post-hoc baselines train the trial's own LoRA fine-tune; only their predictive differs (posthoc package)
+            case "mc_dropout", "checkpoint_ensemble", "temperature", "laplace_lora", "llla" -> new LoraMethod(trial.lora, manager, trial.seed);
             default -> throw new IllegalArgumentException("method: '" + trial.method + "' is not available in this build");
         };
     }

@@ -55,7 +55,13 @@ public final class TrainCommand implements Callable<Integer> {
         stdout.println("@trial-start " + JSON.writeValueAsString(start));
         stdout.flush();
         TrialResult result = TrialRunner.run(trial, new ProgressPrinter(stdout));
-        TrialRunner.write(result, out);
+        try {
+            TrialRunner.write(result, out);
+        } catch (java.io.IOException e) {
+            // the folder went away or the disk is full after training: say so, without a trace
+            System.err.println("robustsweep train: cannot write " + out.resolve("result.json") + ": " + e);
+            return 1;
+        }
         String status = result.status();
         stdout.println("@trial-end " + JSON.writeValueAsString(Map.of("trial_id", trial.trialId, "status", status)));
         if (TrialResult.FAILED.equals(status)) {

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * Inverted dropout, active only while training: y = x * mask, mask_i = keep_i / (1 - p) with
+ * Inverted dropout, active only when the context has dropout on (training, see {@link ForwardContext}): y = x * mask, mask_i = keep_i / (1 - p) with
  * keep_i ~ Bernoulli(1 - p) independent (torch.nn.functional.dropout's distribution).
  *
  * <p>On the CPU the keep mask is drawn here rather than by libtorch's bernoulli_, which fills a tensor
@@ -27,7 +27,7 @@ public final class Dropout {
     private Dropout() {}
 
     public static NDArray apply(NDArray x, double rate, ForwardContext ctx) {
-        if (!ctx.training() || rate <= 0) return x;
+        if (!ctx.dropout() || rate <= 0) return x;
         if (x.getDevice().isGpu()) return x.getNDArrayInternal().dropout(x, (float) rate, true).singletonOrThrow();
         NDManager manager = x.getManager();
         long seed = manager.randomInteger(Long.MIN_VALUE, Long.MAX_VALUE, new Shape(1), DataType.INT64).getLong();

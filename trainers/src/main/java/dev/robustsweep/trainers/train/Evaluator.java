@@ -7,6 +7,7 @@ import dev.robustsweep.trainers.data.Batcher;
 import dev.robustsweep.trainers.data.TokenizedExample;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.posthoc.Predictions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class Evaluator {
     private final Batcher batcher;
     private final int batchSize;
     private final int numLabels;
+    private Predictions last;
 
     public Evaluator(Batcher batcher, int batchSize, int numLabels) {
         this.batcher = batcher;
@@ -27,6 +29,20 @@ public final class Evaluator {
     }
 
     public ClassificationMetrics evaluate(SequenceClassifier model, List<TokenizedExample> examples, NDManager manager, ForwardContext ctx) {
+        Predictions p = predict(model, examples, manager, ctx);
+        return ClassificationMetrics.compute(p.logProbs(), p.gold(), numLabels);
+    }
+
+    /** The predictive distribution of the latest {@link #evaluate} or {@link #predict} call (null before any). */
+    public Predictions lastPredictions() {
+        return last;
+    }
+
+    /**
+     * Log-probabilities of every example, in input order. With a training context (dropout on: MC
+     * dropout) the adapters run unmerged, as in training; no gradient is recorded outside a collector.
+     */
+    public Predictions predict(SequenceClassifier model, List<TokenizedExample> examples, NDManager manager, ForwardContext ctx) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) order.add(i);
         order.sort(Comparator.comparingInt(i -> examples.get(i).ids().length));
@@ -35,12 +51,13 @@ public final class Evaluator {
         try (NDScope evaluation = new NDScope()) {
             evaluation.suppressNotUsedWarning();
             // adapters folded into weight copies: every method evaluates as one plain linear per module
-            model.beginEvaluation();
+            if (!ctx.training()) model.beginEvaluation();
             scoreBatches(model, examples, order, logProbs, gold, manager, ctx);
         } finally {
             model.endEvaluation();
         }
-        return ClassificationMetrics.compute(logProbs, gold, numLabels);
+        last = new Predictions(logProbs, gold, numLabels);
+        return last;
     }
 
     private void scoreBatches(SequenceClassifier model, List<TokenizedExample> examples, List<Integer> order,

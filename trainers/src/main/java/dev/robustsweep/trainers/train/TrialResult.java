@@ -60,11 +60,24 @@ public final class TrialResult {
     }
 
     private static Map<String, Object> metrics(EpochRecord e) {
-        Map<String, Object> m = scores(e.metrics());
-        m.put("eval_examples", e.metrics().examples());
-        m.put("epoch", e.epoch());
-        m.put("reliability", reliability(e.metrics().calibration()));
+        return metrics(e.metrics(), e.epoch());
+    }
+
+    private static Map<String, Object> metrics(ClassificationMetrics c, int epoch) {
+        Map<String, Object> m = scores(c);
+        m.put("eval_examples", c.examples());
+        m.put("epoch", epoch);
+        m.put("reliability", reliability(c.calibration()));
         return m;
+    }
+
+    /**
+     * A post-hoc baseline's final scores (method-spec.md section 9) replace the plain ones of the last
+     * epoch; {@code state} (the plain scores, fitted values, cost) goes to the "posthoc" block.
+     */
+    public void posthoc(ClassificationMetrics metrics, int epoch, Map<String, Object> state) {
+        root.put("metrics", metrics(metrics, epoch));
+        root.put("posthoc", state);
     }
 
     private static Map<String, Object> scores(ClassificationMetrics c) {

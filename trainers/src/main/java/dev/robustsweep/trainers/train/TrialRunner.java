@@ -14,6 +14,7 @@ import dev.robustsweep.trainers.data.TokenizedExample;
 import dev.robustsweep.trainers.model.ClassifierBuilder;
 import dev.robustsweep.trainers.model.Parameter;
 import dev.robustsweep.trainers.model.SequenceClassifier;
+import dev.robustsweep.trainers.posthoc.PosthocEvaluation;
 import dev.robustsweep.trainers.runtime.EngineSetup;
 import dev.robustsweep.trainers.runtime.PeakMemory;
 import dev.robustsweep.trainers.runtime.ToolVersion;
@@ -42,9 +43,14 @@ public final class TrialRunner {
     }
 
     public static TrialResult run(TrialConfig trial, TrainingListener listener) {
+        if (DecoderTrialRunner.isDecoder(trial.model)) return DecoderTrialRunner.run(trial, listener);
         long start = System.nanoTime();
         Map<String, Object> timings = new LinkedHashMap<>();
         try {
+            if (trial.task != null && dev.robustsweep.trainers.commonsense.CommonsenseTask.handles(trial.task.name) && trial.task.format == null) {
+                throw new IllegalArgumentException("task '" + trial.task.name + "' is a commonsense task for decoder models; model '" + trial.model
+                        + "' is an encoder: use tiny-llama or a llama, mistral or qwen2 folder");
+            }
             Engine engine = EngineSetup.start(trial.threads);
             Device device = EngineSetup.device(engine, trial.device);
             EngineSetup.seed(engine, trial.seed);
@@ -84,14 +90,23 @@ public final class TrialRunner {
 
                 Batcher batcher = new Batcher(folder.config());
                 Evaluator evaluator = new Evaluator(batcher, trial.evalBatchSize, task.numLabels());
-                TrainingOutcome outcome = new Trainer(trial, model, method, batcher, evaluator, manager, listener).train(train, dev);
+                PosthocEvaluation posthoc = PosthocEvaluation.applies(trial) ? new PosthocEvaluation(trial, evaluator, batcher, task.numLabels()) : null;
+                List<List<TokenizedExample>> split = PosthocEvaluation.split(trial, train); // temperature: held-out training part
+                TrainingOutcome outcome = new Trainer(trial, model, method, batcher, evaluator, manager,
+                        posthoc == null ? listener : posthoc.listener(listener)).train(split.get(0), dev);
 
                 TrialResult result = new TrialResult(trial, outcome.diverged() ? TrialResult.DIVERGED : TrialResult.COMPLETED,
                         outcome.diverged() ? "non-finite loss or gradient at step " + outcome.divergedAtStep() : null);
                 result.outcome(outcome);
+                if (posthoc != null && !outcome.diverged() && outcome.last() != null) {
+                    PosthocEvaluation.Outcome p = posthoc.finish(model, dev, split.get(1), split.get(0),
+                            evaluator.lastPredictions(), manager, engine);
+                    result.posthoc(p.metrics(), outcome.last().epoch(), p.state());
+                }
                 result.put("method_state", method.state());
                 result.put("parameters", parameters);
                 result.put("head", model.head().describe());
+                result.put("dev_baseline", DevBaseline.of(dev.stream().mapToInt(TokenizedExample::label).toArray(), task.numLabels()).asMap());
                 timings.put("engine_start_s", engineSeconds);
                 timings.put("load_s", loadSeconds);
                 timings.put("train_s", outcome.trainSeconds());
@@ -110,7 +125,7 @@ public final class TrialRunner {
         }
     }
 
-    private static TrialResult finish(TrialResult result, TrialConfig trial, Map<String, Object> timings, long start,
+    static TrialResult finish(TrialResult result, TrialConfig trial, Map<String, Object> timings, long start,
                                       String modelChecksum, TaskData task, Engine engine, Device device) {
         timings.put("wall_s", (System.nanoTime() - start) / 1e9);
         result.put("timings", timings);

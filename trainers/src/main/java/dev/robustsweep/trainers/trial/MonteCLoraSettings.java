@@ -30,4 +30,9 @@ public final class MonteCLoraSettings {
      * unless learning_rate_coop is given).
      */
     @JsonProperty("posthoc_lr_multiplier") public double posthocLrMultiplier = 5.0;
+    /**
+     * Evaluation: 0 = the mean (A_used = A, as LoRA: the paper's default); S > 0 = the Bayesian model
+     * average of S forward passes, each with A_used sampled as in training (dropout off).
+     */
+    @JsonProperty("bma_samples") public int bmaSamples = 0;
 }

@@ -15,7 +15,8 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class TrialConfig {
-    public static final Set<String> METHODS = Set.of("full_ft", "lora", "dora", "adalora", "monteclora", "adapter");
+    public static final Set<String> METHODS = Set.of("full_ft", "lora", "dora", "adalora", "monteclora", "adapter",
+            "map", "mc_dropout", "checkpoint_ensemble", "temperature", "laplace_lora", "llla");
 
     /** Content-derived id, e.g. "mrpc-lora-lr3e-04-bs32-s42-1a2b3c4d". */
     @JsonProperty("trial_id") public String trialId;
@@ -88,6 +89,10 @@ public final class TrialConfig {
     @JsonProperty("monteclora") public MonteCLoraSettings monteclora = new MonteCLoraSettings();
     /** Bottleneck adapter settings (method adapter). */
     @JsonProperty("adapter") public AdapterSettings adapter = new AdapterSettings();
+    /** Decoder (causal LM) trials: prompt template, prompt masking, micro-batches, evaluation by generation. */
+    @JsonProperty("decoder") public DecoderSettings decoder = new DecoderSettings();
+    /** Settings of the Bayesian post-hoc baselines (map, mc_dropout, checkpoint_ensemble, temperature). */
+    @JsonProperty("posthoc") public PosthocSettings posthoc = new PosthocSettings();
 
     /** The values of the grid axes that produced this trial (copied into the result for reports). */
     @JsonProperty("grid_point") public Map<String, Object> gridPoint = new LinkedHashMap<>();
@@ -178,6 +183,7 @@ public final class TrialConfig {
                 errors.add("monteclora.wishart_dof: must be > r - 1 = " + (lora.r - 1) + ", got " + m.wishartDof);
             }
             if (!Set.of("prior", "random").contains(m.dirichletInit)) errors.add("monteclora.dirichlet_init: expected prior or random, got '" + m.dirichletInit + "'");
+            if (m.bmaSamples < 0) errors.add("monteclora.bma_samples: must be >= 0 (0 = evaluate the mean), got " + m.bmaSamples);
             if (!Set.of("dense", "sparse").contains(m.mixture)) errors.add("monteclora.mixture: expected dense or sparse, got '" + m.mixture + "'");
             if (!Set.of("joint", "posthoc").contains(m.schedule)) errors.add("monteclora.schedule: expected joint or posthoc, got '" + m.schedule + "'");
             if ("posthoc".equals(m.schedule) && "monteclora".equals(method) && epochs == 1) {
@@ -206,6 +212,20 @@ public final class TrialConfig {
                                 + ", decoder modules " + TargetModules.DECODER_NAMES + " or all");
                     }
                 }
+            }
+        }
+        if (decoder == null) errors.add("decoder: must be an object");
+        else errors.addAll(decoder.validate(batchSize));
+        if (posthoc == null) errors.add("posthoc: must be an object");
+        else {
+            if (posthoc.mcSamples < 1) errors.add("posthoc.mc_samples: must be >= 1, got " + posthoc.mcSamples);
+            if (posthoc.ensembleCheckpoints < 1) errors.add("posthoc.ensemble_checkpoints: must be >= 1, got " + posthoc.ensembleCheckpoints);
+            if (!(posthoc.holdoutFraction > 0 && posthoc.holdoutFraction < 1)) errors.add("posthoc.holdout_fraction: must be in (0, 1), got " + posthoc.holdoutFraction);
+            if (!(posthoc.mapWeightDecay >= 0) || Double.isInfinite(posthoc.mapWeightDecay)) errors.add("posthoc.map_weight_decay: must be a finite number >= 0, got " + posthoc.mapWeightDecay);
+            if (!Set.of("probit", "mc").contains(posthoc.laplacePredictive)) errors.add("posthoc.laplace_predictive: expected probit or mc, got '" + posthoc.laplacePredictive + "'");
+            if (posthoc.laplaceSamples < 1) errors.add("posthoc.laplace_samples: must be >= 1, got " + posthoc.laplaceSamples);
+            if (posthoc.laplacePriorPrecision != null && !(posthoc.laplacePriorPrecision > 0 && !posthoc.laplacePriorPrecision.isInfinite())) {
+                errors.add("posthoc.laplace_prior_precision: must be a positive number or null (marginal likelihood), got " + posthoc.laplacePriorPrecision);
             }
         }
         if (faultInjection != null) errors.addAll(faultInjection.validate());

@@ -115,6 +115,8 @@ class PeftOracleTest {
         t.lora.r = 4;
         t.lora.loraAlpha = 8;
         t.lora.loraDropout = 0.0;
+        // rsLoRA's scaling lora_alpha / sqrt(r) in the DoRA case; alpha / r elsewhere
+        t.lora.useRslora = "dora".equals(method);
         // square (query, value) and rectangular (intermediate 32 -> 64, output 64 -> 32) layers
         t.lora.targetModules = List.of("query", "value", "intermediate", "output");
         t.adalora.initR = 6;

@@ -84,6 +84,11 @@ class TrialRunnerTest {
         Map<?, ?> reliability = (Map<?, ?>) metrics.get("reliability");
         assertEquals(15, ((List<?>) reliability.get("counts")).size());
         assertEquals(24L, ((List<?>) reliability.get("counts")).stream().mapToLong(x -> (Long) x).sum());
+        // the no-skill reference of the same 24 scored dev examples (section 10)
+        Map<?, ?> baseline = (Map<?, ?>) r.get("dev_baseline");
+        List<?> labelCounts = (List<?>) baseline.get("label_counts");
+        assertEquals(24, labelCounts.stream().mapToInt(x -> (Integer) x).sum());
+        assertEquals(labelCounts.stream().mapToInt(x -> (Integer) x).max().orElseThrow() / 24.0, (Double) baseline.get("majority_accuracy"), 1e-15);
         Map<?, ?> sums = (Map<?, ?>) r.get("checksums");
         assertTrue(sums.get("model").toString().startsWith("sha256:"));
         assertTrue(sums.get("train_data").toString().startsWith("sha256:"));

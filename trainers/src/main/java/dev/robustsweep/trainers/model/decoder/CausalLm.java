@@ -136,6 +136,16 @@ public final class CausalLm implements AdaptableModel {
         return loss;
     }
 
+    /**
+     * Whether activation checkpointing gives a method exact gradients: methods whose loss is the LM
+     * loss alone (full_ft, lora, dora, adapter). MonteCLoRA's KL terms are computed from mixture
+     * weights sampled inside the layers' forward pass, which checkpointing runs without autograd, and
+     * AdaLoRA is not verified here: refuse checkpointing for them.
+     */
+    public static boolean supportsCheckpointing(String method) {
+        return List.of("full_ft", "lora", "dora", "adapter").contains(method);
+    }
+
     /** Turns activation checkpointing on or off for {@link #trainingStep}. */
     public void setCheckpointing(boolean on) {
         this.checkpointing = on;
