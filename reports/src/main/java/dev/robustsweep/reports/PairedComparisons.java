@@ -133,8 +133,38 @@ public final class PairedComparisons {
 
     private static ComparisonRow row(ComparisonFamily family, String task, String metric, String a, String b,
                                      WilcoxonResult w, ReportOptions options) {
+        // honest small samples (issue 12 item 3): n = 0 is NA, too few pairs to reach p < alpha is no test
+        if (w.n() == 0) {
+            return new ComparisonRow(family, task, metric, a, b, 0, Double.NaN, Double.NaN, Double.NaN,
+                    options.alternative().label(), NO_PAIRS, Double.NaN);
+        }
+        double minP = minimumAttainableP(w.n(), options.alternative());
+        double alpha = options.inference().alpha();
+        if (minP >= alpha) { // the exact W and p stay (they are true), the method says they cannot be significant
+            return new ComparisonRow(family, task, metric, a, b, w.n(), w.statistic(), w.pValue(), Double.NaN,
+                    options.alternative().label(), noTest(w.n(), minP, alpha) + " " + w.method().label() + " p shown",
+                    w.effectSize());
+        }
         return new ComparisonRow(family, task, metric, a, b, w.n(), w.statistic(), w.pValue(), Double.NaN,
                 options.alternative().label(), w.method().label(), w.effectSize());
+    }
+
+    /** test_method of a comparison without a single non-zero difference. */
+    public static final String NO_PAIRS = "NA (n = 0)";
+
+    /** test_method of a comparison whose pairs are too few to ever give p < alpha. */
+    static String noTest(int n, double minP, double alpha) {
+        return "no test (n = " + n + ": min attainable p = " + dev.robustsweep.reports.render.Numbers.label(minP)
+                + " >= alpha " + dev.robustsweep.reports.render.Numbers.label(alpha) + ");";
+    }
+
+    /**
+     * Smallest p any outcome of n signed ranks can give: all signs one way has probability 1 / 2^n under H0
+     * (exact and exact conditional alike); two-sided doubles it.
+     */
+    public static double minimumAttainableP(int n, dev.robustsweep.reports.stats.Alternative alternative) {
+        double oneSided = Math.pow(0.5, n);
+        return alternative == dev.robustsweep.reports.stats.Alternative.TWO_SIDED ? Math.min(1, 2 * oneSided) : oneSided;
     }
 
     private static List<ComparisonRow> holm(List<ComparisonRow> family) {

@@ -77,7 +77,8 @@ public final class Report {
     public record Result(String source, Path outDir, ScoreTable scores, List<String> metrics, List<String> tasks,
                          List<String> methods, String reference, List<RobustnessRow> robustness,
                          List<ComparisonRow> tests, List<PaperTable> robustnessTables, List<PaperTable> allTables,
-                         String countsNote) {
+                         String countsNote, RobustnessIntervals intervals, List<RankComparisons.Analysis> friedman,
+                         InferenceOptions inference) {
     }
 
     /** Reads and computes without writing anything. */
@@ -120,7 +121,14 @@ public final class Report {
         List<RobustnessRow> robustness = RobustnessAnalysis.compute(scores, metrics, methods);
         List<ComparisonRow> tests = PairedComparisons.run(scores, robustness, reference, methods,
                 new ReportOptions(options.outDir(), reference, options.alternative(), metrics, options.zeroMethod(),
-                        options.testMethod(), options.continuityCorrection(), options.html(), options.metricsExplicit()));
+                        options.testMethod(), options.continuityCorrection(), options.html(), options.metricsExplicit(),
+                        options.inference()));
+        List<RankComparisons.Analysis> friedman = RankComparisons.run(scores, robustness, metrics, methods,
+                options.inference().alpha());
+        tests = new ArrayList<>(tests);
+        tests.addAll(RankComparisons.rows(friedman));
+        dev.robustsweep.reports.stats.PercentileBootstrap bootstrap = options.inference().bootstrap();
+        RobustnessIntervals intervals = RobustnessIntervals.compute(scores, metrics, methods, reference, bootstrap);
         List<PaperTable> robustnessTables = new ArrayList<>();
         List<PaperTable> allTables = new ArrayList<>();
         // intrinsic first, as in the paper's Table 5
@@ -130,7 +138,12 @@ public final class Report {
         for (String m : ordered) {
             PaperTable t = PaperTable.of(robustness, m, PaperTable.Kind.ROBUSTNESS, tasks, methods).withBaseline(baselines, m, PaperTable.Kind.ROBUSTNESS);
             robustnessTables.add(t);
-            allTables.add(t);
+            allTables.add(bootstrap == null ? t : withIntervals(t, m, intervals, bootstrap.confidence()));
+        }
+        if (bootstrap != null) {
+            for (String m : ordered) {
+                allTables.add(differenceTable(m, tasks, methods, reference, intervals, bootstrap.confidence()));
+            }
         }
         for (String m : ordered) {
             allTables.add(PaperTable.of(robustness, m, PaperTable.Kind.BEST, tasks, methods).withBaseline(baselines, m, PaperTable.Kind.BEST));
@@ -138,7 +151,46 @@ public final class Report {
         }
         String source = input.toString();
         return new Result(source, outDir, scores, metrics, tasks, methods, reference, robustness, tests,
-                robustnessTables, allTables, countsNote(scores) + averageNote(scores, methods) + baselineNote(baselines, robustness));
+                robustnessTables, allTables, countsNote(scores) + averageNote(scores, methods) + baselineNote(baselines, robustness),
+                intervals, friedman, options.inference());
+    }
+
+    /** The robustness table with each cell's bootstrap interval. */
+    private static PaperTable withIntervals(PaperTable t, String metric, RobustnessIntervals intervals, double confidence) {
+        double[][] lo = new double[t.methods().size()][t.columns().size()];
+        double[][] hi = new double[t.methods().size()][t.columns().size()];
+        for (int m = 0; m < lo.length; m++) {
+            for (int c = 0; c < lo[m].length; c++) {
+                dev.robustsweep.reports.stats.BootstrapInterval ci = intervals.robustness(t.columns().get(c), t.methods().get(m), metric);
+                lo[m][c] = ci.lower();
+                hi[m][c] = ci.upper();
+            }
+        }
+        return t.withIntervals(lo, hi, confidence);
+    }
+
+    /** Robustness of the reference minus each other method's, per task and averaged, with bootstrap intervals. */
+    private static PaperTable differenceTable(String metric, List<String> tasks, List<String> methods, String reference,
+                                              RobustnessIntervals intervals, double confidence) {
+        List<String> others = methods.stream().filter(m -> !m.equals(reference)).toList();
+        List<String> columns = new ArrayList<>(tasks);
+        columns.add(RobustnessRow.AVERAGE);
+        double[][] v = new double[others.size()][columns.size()];
+        double[][] lo = new double[others.size()][columns.size()];
+        double[][] hi = new double[others.size()][columns.size()];
+        for (int m = 0; m < others.size(); m++) {
+            for (int c = 0; c < columns.size(); c++) {
+                dev.robustsweep.reports.stats.BootstrapInterval ci = intervals.difference(columns.get(c), others.get(m), metric);
+                v[m][c] = ci.estimate();
+                lo[m][c] = ci.lower();
+                hi[m][c] = ci.upper();
+            }
+        }
+        Metric mt = new Metric(metric);
+        String title = "Paired difference " + reference + " - method in " + (mt.isIntrinsic() ? "intrinsic robustness (1 / median NLL)"
+                : "median " + metric) + ", grid points paired by config";
+        return new PaperTable(title, columns, others, v, mt.robustnessHigherIsBetter())
+                .withIntervals(lo, hi, confidence);
     }
 
     /**

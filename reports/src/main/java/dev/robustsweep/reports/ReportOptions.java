@@ -18,15 +18,25 @@ import java.util.List;
  * @param continuityCorrection continuity correction of the normal approximation [false, as scipy]
  * @param html        write report.html [true]
  * @param metricsExplicit true when the metrics were asked for (then a missing CSV column is an error)
+ * @param inference   bootstrap B and seed, alpha [{@link InferenceOptions#DEFAULTS}]
  */
 public record ReportOptions(Path outDir, String reference, Alternative alternative, List<String> metrics,
                             ZeroMethod zeroMethod, WilcoxonMethod testMethod, boolean continuityCorrection,
-                            boolean html, boolean metricsExplicit) {
+                            boolean html, boolean metricsExplicit, InferenceOptions inference) {
     /** The paper's two robustness scores, and ECE (paper Table 7) where the results have it. */
     public static final List<String> DEFAULT_METRICS = List.of("accuracy", "nll", "ece");
 
     public ReportOptions {
         metrics = List.copyOf(metrics);
+        inference = inference == null ? InferenceOptions.DEFAULTS : inference;
+    }
+
+    /** Default inference settings. */
+    public ReportOptions(Path outDir, String reference, Alternative alternative, List<String> metrics,
+                         ZeroMethod zeroMethod, WilcoxonMethod testMethod, boolean continuityCorrection,
+                         boolean html, boolean metricsExplicit) {
+        this(outDir, reference, alternative, metrics, zeroMethod, testMethod, continuityCorrection, html,
+                metricsExplicit, InferenceOptions.DEFAULTS);
     }
 
     /** All defaults. */
@@ -49,6 +59,13 @@ public record ReportOptions(Path outDir, String reference, Alternative alternati
         private WilcoxonMethod testMethod = WilcoxonMethod.AUTO;
         private boolean continuityCorrection;
         private boolean html = true;
+        private InferenceOptions inference = InferenceOptions.DEFAULTS;
+
+        /** Bootstrap B (0 = no intervals), its seed, and alpha. */
+        public Builder optInference(InferenceOptions settings) {
+            this.inference = settings;
+            return this;
+        }
 
         public Builder optOutDir(Path dir) {
             this.outDir = dir;
@@ -96,7 +113,7 @@ public record ReportOptions(Path outDir, String reference, Alternative alternati
 
         public ReportOptions build() {
             return new ReportOptions(outDir, reference, alternative, metrics, zeroMethod, testMethod,
-                    continuityCorrection, html, metricsExplicit);
+                    continuityCorrection, html, metricsExplicit, inference);
         }
     }
 }

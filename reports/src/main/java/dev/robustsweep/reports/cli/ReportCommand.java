@@ -61,6 +61,18 @@ public class ReportCommand implements Callable<Integer> {
     @Option(names = "--no-html", description = "Skip report.html.")
     boolean noHtml;
 
+    @Option(names = "--bootstrap", paramLabel = "B", defaultValue = "10000",
+            description = "Bootstrap resamples of the confidence intervals; 0 = none (default: ${DEFAULT-VALUE}).")
+    int bootstrap;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "20240531",
+            description = "Seed of the bootstrap (same seed, same intervals; default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.05",
+            description = "Level: (1 - A) intervals, Nemenyi CD at A, tests that cannot reach p < A reported as no test (default: ${DEFAULT-VALUE}).")
+    double alpha;
+
     @Override
     public Integer call() {
         PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
@@ -70,7 +82,8 @@ public class ReportCommand implements Callable<Integer> {
             options = ReportOptions.builder().optOutDir(out).optReference(reference)
                     .optAlternative(Alternative.parse(alternative)).optMetrics(metrics)
                     .optZeroMethod(ZeroMethod.parse(zeroMethod)).optTestMethod(WilcoxonMethod.parse(testMethod))
-                    .optContinuityCorrection(correction).optHtml(!noHtml).build();
+                    .optContinuityCorrection(correction).optHtml(!noHtml)
+                    .optInference(new dev.robustsweep.reports.InferenceOptions(bootstrap, seed, alpha)).build();
         } catch (IllegalArgumentException e) {
             err.println("report: " + e.getMessage());
             err.flush();

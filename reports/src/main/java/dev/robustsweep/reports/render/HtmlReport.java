@@ -253,7 +253,7 @@ public final class HtmlReport {
             sb.append("<tr><td>").append(Svg.escape(t.methods().get(m))).append("</td>");
             for (int c = 0; c < t.columns().size(); c++) {
                 String v = Numbers.table(t.values()[m][c]);
-                sb.append("<td>").append(t.isBest(m, c) ? "<b>" + v + "</b>" : v).append("</td>");
+                sb.append("<td>").append(t.isBest(m, c) ? "<b>" + v + "</b>" : v).append(t.intervalSuffix(m, c)).append("</td>");
             }
             sb.append("</tr>");
         }
@@ -277,9 +277,11 @@ public final class HtmlReport {
             sb.append("<tr><td>").append(r.family().label()).append("</td><td>").append(Svg.escape(r.task()))
                     .append("</td><td>").append(Svg.escape(r.metric())).append("</td><td>").append(Svg.escape(r.methodA()))
                     .append("</td><td>").append(Svg.escape(r.methodB())).append("</td><td>").append(r.n()).append("</td><td>")
-                    .append(Numbers.label(r.statistic())).append("</td><td>").append(Numbers.p(r.pValue())).append("</td><td>")
-                    .append(Numbers.p(r.pHolm())).append("</td><td>").append(r.alternative()).append("</td><td>")
-                    .append(r.testMethod()).append("</td><td>").append(Numbers.table(r.effectSize())).append("</td></tr>");
+                    .append(Numbers.na(Numbers.label(r.statistic()), r.statistic())).append("</td><td>")
+                    .append(Numbers.na(Numbers.p(r.pValue()), r.pValue())).append("</td><td>")
+                    .append(Numbers.na(Numbers.p(r.pHolm()), r.pHolm())).append("</td><td>").append(r.alternative()).append("</td><td>")
+                    .append(Svg.escape(r.testMethod())).append("</td><td>").append(Numbers.na(Numbers.table(r.effectSize()), r.effectSize()))
+                    .append("</td></tr>");
         }
         sb.append("</tbody></table>\n");
     }

@@ -25,7 +25,7 @@ public final class LatexTables {
                 sb.append(escape(t.methods().get(m)));
                 for (int c = 0; c < t.columns().size(); c++) {
                     String v = Numbers.table(t.values()[m][c]);
-                    sb.append(" & ").append(t.isBest(m, c) ? "\\textbf{" + v + "}" : v);
+                    sb.append(" & ").append(t.isBest(m, c) ? "\\textbf{" + v + "}" : v).append(t.intervalSuffix(m, c));
                 }
                 sb.append(" \\\\\n");
             }

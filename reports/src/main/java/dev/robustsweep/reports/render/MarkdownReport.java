@@ -26,7 +26,7 @@ public final class MarkdownReport {
                 sb.append("| ").append(t.methods().get(m)).append(" |");
                 for (int c = 0; c < t.columns().size(); c++) {
                     String v = Numbers.table(t.values()[m][c]);
-                    sb.append(' ').append(t.isBest(m, c) ? "**" + v + "**" : v).append(" |");
+                    sb.append(' ').append(t.isBest(m, c) ? "**" + v + "**" : v).append(t.intervalSuffix(m, c)).append(" |");
                 }
                 sb.append('\n');
             }
@@ -45,10 +45,15 @@ public final class MarkdownReport {
         for (ComparisonRow r : tests) {
             sb.append("| ").append(r.family().label()).append(" | ").append(r.task()).append(" | ").append(r.metric())
                     .append(" | ").append(r.methodA()).append(" | ").append(r.methodB()).append(" | ").append(r.n())
-                    .append(" | ").append(Numbers.label(r.statistic())).append(" | ").append(Numbers.p(r.pValue()))
-                    .append(" | ").append(Numbers.p(r.pHolm())).append(" | ").append(r.alternative()).append(" | ")
-                    .append(r.testMethod()).append(" | ").append(Numbers.table(r.effectSize())).append(" |\n");
+                    .append(" | ").append(Numbers.na(Numbers.label(r.statistic()), r.statistic())).append(" | ")
+                    .append(Numbers.na(Numbers.p(r.pValue()), r.pValue()))
+                    .append(" | ").append(Numbers.na(Numbers.p(r.pHolm()), r.pHolm())).append(" | ").append(r.alternative()).append(" | ")
+                    .append(r.testMethod()).append(" | ").append(Numbers.na(Numbers.table(r.effectSize()), r.effectSize())).append(" |\n");
         }
+        sb.append("\nFriedman rows (family friedman_*): statistic is Friedman's chi-square (friedman-chi2) or the Iman-Davenport F ")
+                .append("over all methods (method_b), n = blocks (tasks, or grid points within a task), effect size = Kendall's W. ")
+                .append("Friedman asks whether any method differs among all of them; the Wilcoxon + Holm rows answer whether ")
+                .append("the reference beats each other method.\n");
         if (!warnings.isEmpty()) {
             sb.append("\n## Skipped input\n\n");
             warnings.forEach(w -> sb.append("- ").append(w).append('\n'));

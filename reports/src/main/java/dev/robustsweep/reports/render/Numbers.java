@@ -39,4 +39,16 @@ public final class Numbers {
         String s = String.format(Locale.ROOT, "%.3f", v);
         return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }
+
+    /** A test's statistic or p in a table: "NA" when there is none (n = 0, or no test possible). */
+    public static String na(String formatted, double v) {
+        return Double.isNaN(v) ? "NA" : formatted;
+    }
+
+    /** "80.8 [78.1, 82.0]": a table value with its confidence interval (just the value when the interval is undefined). */
+    public static String withInterval(double v, double lower, double upper) {
+        String s = table(v);
+        return Double.isNaN(v) || Double.isNaN(lower) || Double.isNaN(upper) ? s
+                : s + " [" + table(lower) + ", " + table(upper) + "]";
+    }
 }

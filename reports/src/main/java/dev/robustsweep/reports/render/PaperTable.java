@@ -15,18 +15,37 @@ import java.util.function.ToDoubleFunction;
  * @param methods        row labels
  * @param values         values[method][column]; NaN where a method did not run a task
  * @param higherIsBetter direction for the bold best value
+ * @param lower          bootstrap lower bounds per cell, or null (issue 12)
+ * @param upper          bootstrap upper bounds per cell, or null
  * @param reference      a labelled reference row shown below the methods and never bold (the
  *                       no-skill baseline of {@link dev.robustsweep.reports.TaskBaselines}), or null
  */
 public record PaperTable(String title, List<String> columns, List<String> methods, double[][] values,
-                         boolean higherIsBetter, Reference reference) {
+                         boolean higherIsBetter, Reference reference, double[][] lower, double[][] upper) {
 
     /** A row of reference values, one per column (NaN where unknown). */
     public record Reference(String label, double[] values) {
     }
 
     public PaperTable(String title, List<String> columns, List<String> methods, double[][] values, boolean higherIsBetter) {
-        this(title, columns, methods, values, higherIsBetter, null);
+        this(title, columns, methods, values, higherIsBetter, null, null, null);
+    }
+
+    /** A table with a reference row and no confidence intervals. */
+    public PaperTable(String title, List<String> columns, List<String> methods, double[][] values, boolean higherIsBetter,
+                      Reference reference) {
+        this(title, columns, methods, values, higherIsBetter, reference, null, null);
+    }
+
+    /** " [lower, upper]" after a cell's value when this table has a defined interval for it, else "". */
+    public String intervalSuffix(int m, int c) {
+        return lower == null ? "" : Numbers.withInterval(values[m][c], lower[m][c], upper[m][c]).substring(Numbers.table(values[m][c]).length());
+    }
+
+    /** The same table with bootstrap intervals (issue 12 item 1); the title says the level. */
+    public PaperTable withIntervals(double[][] lo, double[][] hi, double confidence) {
+        return new PaperTable(title + " [" + Math.round(confidence * 100) + "% bootstrap CI]", columns, methods, values,
+                higherIsBetter, reference, lo, hi);
     }
 
     /** Statistic to tabulate. */

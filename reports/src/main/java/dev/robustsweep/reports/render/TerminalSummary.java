@@ -67,7 +67,10 @@ public final class TerminalSummary {
                 for (String m : metrics) {
                     ComparisonRow r = across.stream().filter(x -> x.methodB().equals(other) && x.metric().equals(m))
                             .findFirst().orElse(null);
-                    String cell = r == null ? "-" : "W=" + Numbers.label(r.statistic()) + " p=" + Numbers.p(r.pValue())
+                    String cell = r == null ? "-" : Double.isNaN(r.pValue()) ? "NA (n = 0)"
+                            : r.testMethod().startsWith("no test") ? "n = " + r.n() + ": no test (min p "
+                            + Numbers.label(dev.robustsweep.reports.PairedComparisons.minimumAttainableP(r.n(),
+                            dev.robustsweep.reports.stats.Alternative.parse(r.alternative()))) + ")" : "W=" + Numbers.label(r.statistic()) + " p=" + Numbers.p(r.pValue())
                             + " (" + Numbers.p(r.pHolm()) + ")";
                     sb.append(String.format(Locale.ROOT, " %-28s", cell));
                 }
