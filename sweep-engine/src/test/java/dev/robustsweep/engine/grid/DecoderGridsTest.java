@@ -56,7 +56,8 @@ class DecoderGridsTest {
         Path grid = REPO.resolve("grids/paper-llama-commonsense.yaml");
         Map<String, String> env = new HashMap<>(Map.of("LLAMA_7B", llama.toString(), "CS_DATA", data.toString()));
         ValidatedGrid v = GridValidator.check(GridFile.read(grid, env));
-        assertEquals(6 * 6, v.trials().size());
+        assertEquals(4 * 6, v.trials().size());
+        assertEquals(List.of("adapter", "lora", "dora", "monteclora"), v.grid().methods().stream().map(MethodVariant::name).toList());
         Map<String, Long> per = v.trials().stream().collect(Collectors.groupingBy(TrialConfig::displayMethod, Collectors.counting()));
         per.forEach((k, n) -> assertEquals(6L, n, k));
         for (TrialConfig t : v.trials()) {

@@ -28,7 +28,7 @@ public final class TrialConfig {
     @JsonProperty("task") public TaskSpec task;
     /** Root of built-in task data (glue/MRPC/..., superglue/BoolQ/...); null = the repository's data/. */
     @JsonProperty("data_dir") public String dataDir;
-    /** Method: full_ft, lora, dora, adalora, monteclora, adapter (LLM-Adapters' bottleneck adapter). */
+    /** Method: full_ft, lora, dora, adalora, monteclora, adapter (LLM-Adapters' bottleneck adapter), or a Bayesian post-hoc baseline of LoRA (map, mc_dropout, checkpoint_ensemble, temperature, laplace_lora, llla; docs/grids.md). */
     @JsonProperty("method") public String method;
     /** The grid's name for this method variant (e.g. "monteclora-sparse"); null = method. */
     @JsonProperty("method_name") public String methodName;

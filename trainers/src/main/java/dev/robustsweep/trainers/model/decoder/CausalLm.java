@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import dev.robustsweep.trainers.adapters.monteclora.MonteCLoraAdapter;
 import dev.robustsweep.trainers.model.AdaptableModel;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.Linear;
@@ -92,6 +93,7 @@ public final class CausalLm implements AdaptableModel {
      */
     public NDArray trainingStep(NDArray inputIds, NDArray attentionMask, Function<NDArray, NDArray> lossOfLogits,
                                 GradientCollector collector, ForwardContext ctx) {
+        if (checkpointing) requireCheckpointable(); // adapters may have been installed after setCheckpointing
         if (!checkpointing) {
             NDArray loss = lossOfLogits.apply(forward(inputIds, attentionMask, ctx));
             collector.backward(loss);
@@ -146,9 +148,24 @@ public final class CausalLm implements AdaptableModel {
         return List.of("full_ft", "lora", "dora", "adapter").contains(method);
     }
 
-    /** Turns activation checkpointing on or off for {@link #trainingStep}. */
+    /**
+     * Turns activation checkpointing on or off for {@link #trainingStep}. Refused (IllegalStateException)
+     * when MonteCLoRA adapters are installed: see {@link #supportsCheckpointing}.
+     */
     public void setCheckpointing(boolean on) {
+        if (on) requireCheckpointable();
         this.checkpointing = on;
+    }
+
+    /** MonteCLoRA's KL gradients would be lost under checkpointing: refuse rather than train it wrongly. */
+    private void requireCheckpointable() {
+        for (Linear l : targetLinears(List.of("all"))) {
+            if (l.adapter() instanceof MonteCLoraAdapter) {
+                throw new IllegalStateException("activation checkpointing is not available with monteclora: its KL terms"
+                        + " come from mixture weights sampled inside the layers, which checkpointing runs without autograd;"
+                        + " turn checkpointing off (or lower the micro-batch size)");
+            }
+        }
     }
 
     public boolean checkpointing() {

@@ -3,6 +3,7 @@ package dev.robustsweep.trainers.posthoc.laplace;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
 
 /**
  * The KFAC Gauss-Newton curvature of one weight matrix W [d_out, d_in] (y = W a): H ~ G (x) A in the
@@ -72,12 +73,34 @@ public final class KroneckerBlock {
         for (int i = 0; i < dIn; i++) for (int j = 0; j < dIn; j++) an[i][j] = (a[i][j] + a[j][i]) / (2.0 * Math.max(1, examples));
         double[][] gs = new double[dOut][dOut];
         for (int i = 0; i < dOut; i++) for (int j = 0; j < dOut; j++) gs[i][j] = (g[i][j] + g[j][i]) / 2.0;
-        EigenDecomposition ea = new EigenDecomposition(new Array2DRowRealMatrix(an, false));
-        EigenDecomposition eg = new EigenDecomposition(new Array2DRowRealMatrix(gs, false));
-        eigA = clip(ea.getRealEigenvalues());
-        eigG = clip(eg.getRealEigenvalues());
-        qA = columns(ea.getV());
-        qG = columns(eg.getV());
+        double[][][] a2 = symmetricEigen(an);
+        double[][][] g2 = symmetricEigen(gs);
+        eigA = clip(a2[0][0]);
+        qA = a2[1];
+        eigG = clip(g2[0][0]);
+        qG = g2[1];
+    }
+
+    /**
+     * {eigenvalues (one row), column eigenvectors} of a symmetric positive semi-definite matrix. The
+     * factors of real models have many (near-)zero eigenvalues (rank at most examples x classes), on
+     * which commons-math3's EigenDecomposition can fail to converge; for a symmetric PSD matrix the
+     * SVD M = U S V^T is its eigendecomposition (U = V on the non-zero part; a zero eigenvalue
+     * contributes nothing to lambda_G lambda_A whatever its vector), and Golub-Kahan always converges.
+     */
+    static double[][][] symmetricEigen(double[][] m) {
+        try {
+            EigenDecomposition e = new EigenDecomposition(new Array2DRowRealMatrix(m, false));
+            return new double[][][] {{e.getRealEigenvalues()}, columns(e.getV())};
+        } catch (org.apache.commons.math3.exception.MathIllegalStateException notConverged) {
+            return svdEigen(m);
+        }
+    }
+
+    /** The SVD route of {@link #symmetricEigen}: {singular values, U}. */
+    static double[][][] svdEigen(double[][] m) {
+        SingularValueDecomposition svd = new SingularValueDecomposition(new Array2DRowRealMatrix(m, false));
+        return new double[][][] {{svd.getSingularValues()}, columns(svd.getU())};
     }
 
     private static double[] clip(double[] v) {

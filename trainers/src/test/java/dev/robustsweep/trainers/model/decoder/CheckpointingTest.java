@@ -92,4 +92,20 @@ class CheckpointingTest {
         System.out.printf("checkpointing (%s): max |grad difference| %.3g of %.3g%n", full ? "full_ft" : "lora", worst, scale);
         assertTrue(scale > 1e-3 && worst < 1e-6 + 1e-5 * scale, "gradient difference " + worst + " of " + scale);
     }
+
+    @Test
+    void monteCLoraRefusesCheckpointing() throws Exception {
+        Path folder = TinyDecoderFolder.write(dir.resolve("mc"), DecoderParityTest.LLAMA, 44);
+        Engine engine = EngineSetup.start(0);
+        try (NDManager m = engine.newBaseManager()) {
+            CausalLm lm = new CausalLmBuilder(DecoderFolder.load(folder), m).build();
+            dev.robustsweep.trainers.trial.TrialConfig trial = new dev.robustsweep.trainers.trial.TrialConfig();
+            trial.method = "monteclora";
+            trial.lora.targetModules = List.of("q_proj", "v_proj");
+            dev.robustsweep.trainers.adapters.Methods.create(trial, m, 10).apply(lm);
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> lm.setCheckpointing(true));
+            assertTrue(e.getMessage().contains("monteclora"), e.getMessage());
+            assertTrue(!CausalLm.supportsCheckpointing("monteclora") && CausalLm.supportsCheckpointing("lora"));
+        }
+    }
 }
