@@ -21,7 +21,6 @@ import dev.robustsweep.trainers.train.Evaluator;
 import dev.robustsweep.trainers.train.TrainingListener;
 import dev.robustsweep.trainers.train.TrialResult;
 import dev.robustsweep.trainers.train.TrialRunner;
-import dev.robustsweep.trainers.trial.TaskSpec;
 import dev.robustsweep.trainers.trial.TrialConfig;
 import dev.robustsweep.trainers.weights.ModelFolder;
 import dev.robustsweep.trainers.weights.TinyModelFolder;
@@ -45,20 +44,7 @@ class PosthocBaselinesTest {
     }
 
     static TrialConfig trial(String method) {
-        TrialConfig t = new TrialConfig();
-        t.trialId = "t-" + method;
-        t.model = model.toString();
-        t.task = new TaskSpec();
-        t.task.name = "mrpc";
-        t.dataDir = Path.of("..", "data").toString();
-        t.method = method;
-        t.learningRate = 1e-3;
-        t.batchSize = 8;
-        t.epochs = 2;
-        t.maxSeqLength = 32;
-        t.maxTrainSamples = 48;
-        t.maxEvalSamples = 24;
-        return t;
+        return dev.robustsweep.trainers.train.TinyTrial.of(model, method, 1e-3);
     }
 
     /** A model with LoRA (untrained A, B set to a nonzero value so the adapter matters) and its dev examples. */

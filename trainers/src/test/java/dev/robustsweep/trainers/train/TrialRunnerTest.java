@@ -14,7 +14,6 @@ import dev.robustsweep.trainers.data.TokenizedExample;
 import dev.robustsweep.trainers.model.ClassifierBuilder;
 import dev.robustsweep.trainers.model.SequenceClassifier;
 import dev.robustsweep.trainers.runtime.EngineSetup;
-import dev.robustsweep.trainers.trial.TaskSpec;
 import dev.robustsweep.trainers.trial.TrialConfig;
 import dev.robustsweep.trainers.weights.ModelFolder;
 import dev.robustsweep.trainers.weights.TinyModelFolder;
@@ -35,20 +34,7 @@ class TrialRunnerTest {
     }
 
     static TrialConfig trial(String method) {
-        TrialConfig t = new TrialConfig();
-        t.trialId = "t-" + method;
-        t.model = model.toString();
-        t.task = new TaskSpec();
-        t.task.name = "mrpc";
-        t.dataDir = Path.of("..", "data").toString();
-        t.method = method;
-        t.learningRate = 1e-3;
-        t.batchSize = 8;
-        t.epochs = 2;
-        t.maxSeqLength = 32;
-        t.maxTrainSamples = 48;
-        t.maxEvalSamples = 24;
-        return t;
+        return TinyTrial.of(model, method, 1e-3);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.robustsweep.trainers.train.TrainingListener;
 import dev.robustsweep.trainers.train.TrialRunner;
-import dev.robustsweep.trainers.trial.TaskSpec;
 import dev.robustsweep.trainers.trial.TrialConfig;
 import dev.robustsweep.trainers.weights.TinyModelFolder;
 import java.nio.file.Path;
@@ -25,20 +24,7 @@ class LaplaceLoraTrialTest {
     }
 
     static TrialConfig trial(String method) {
-        TrialConfig t = new TrialConfig();
-        t.trialId = "t-" + method;
-        t.model = model.toString();
-        t.task = new TaskSpec();
-        t.task.name = "mrpc";
-        t.dataDir = Path.of("..", "data").toString();
-        t.method = method;
-        t.learningRate = 3e-3;
-        t.batchSize = 8;
-        t.epochs = 2;
-        t.maxSeqLength = 32;
-        t.maxTrainSamples = 48;
-        t.maxEvalSamples = 24;
-        return t;
+        return dev.robustsweep.trainers.train.TinyTrial.of(model, method, 3e-3);
     }
 
     private static Map<?, ?> posthoc(Map<String, Object> r) {
