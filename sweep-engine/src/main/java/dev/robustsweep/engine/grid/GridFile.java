@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  *
  * <p>Keys are addressed by dotted paths with list indices: {@code grid.learning_rate[1]}.
  * String values may refer to environment variables: {@code ${ROBERTA_BASE}} or
- * {@code ${ROBERTA_BASE:-/models/roberta-base}} (default after ":-").
+ * {@code ${ROBERTA_BASE:-/models/roberta-base}} (default after ":-"); a value that is empty after
+ * substitution ({@code ${MAX_TRAIN:-}}) is null, i.e. the key's default.
  */
 public final class GridFile {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -244,6 +245,8 @@ public final class GridFile {
                 interpolated = true;
             }
             String s = text.strip();
+            // a value that is empty after substitution is null: the key's default (max_train_samples: ${N:-} = no limit)
+            if (interpolated && s.isEmpty()) return NODES.nullNode();
             if (EXPONENT_NUMBER.matcher(s).matches() || (interpolated && PLAIN_NUMBER.matcher(s).matches())) {
                 return s.matches("[-+]?\\d+") ? NODES.numberNode(Long.parseLong(s)) : NODES.numberNode(Double.parseDouble(s));
             }

@@ -3,6 +3,7 @@ package dev.robustsweep.engine.grid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.robustsweep.engine.Fixtures;
@@ -103,6 +104,19 @@ class GridValidatorTest {
         assertEquals(3, v.trials().get(0).epochs);
         GridException e = assertThrows(GridException.class, () -> GridValidator.check(GridFile.read(f, Map.of())));
         assertTrue(e.getMessage().contains("env.yaml:3:11: data_dir: environment variable DATA is not set"), e.getMessage());
+    }
+
+    @Test
+    void aValueEmptyAfterSubstitutionIsTheDefault() throws Exception {
+        Path f = tmp.resolve("empty.yaml");
+        Files.writeString(f, "name: empty\nmodel: " + model + "\ndata_dir: " + data + "\ntasks: [mrpc]\nmethods: [lora]\n"
+                + "limits: {max_train_samples: '${MAX_TRAIN:-}', max_eval_samples: '${MAX_EVAL:-}'}\n");
+        TrialConfig unset = GridValidator.check(GridFile.read(f, Map.of())).trials().get(0);
+        assertNull(unset.maxTrainSamples);
+        assertNull(unset.maxEvalSamples);
+        TrialConfig set = GridValidator.check(GridFile.read(f, Map.of("MAX_TRAIN", "32", "MAX_EVAL", ""))).trials().get(0);
+        assertEquals(32, set.maxTrainSamples);
+        assertNull(set.maxEvalSamples);
     }
 
     @Test
