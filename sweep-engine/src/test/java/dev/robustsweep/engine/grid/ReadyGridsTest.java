@@ -91,6 +91,19 @@ class ReadyGridsTest {
         assertEquals(4, defaults.monteclora.mixtures);
         assertEquals(5e-3, defaults.monteclora.sampleScaler);
         assertEquals(1e-5, defaults.monteclora.klWeight);
+        // the paper's budget unless the ABLATION_* knobs shrink it (a reduced-scale run of the same trials)
+        for (TrialConfig t : v.trials()) {
+            assertEquals(10, t.epochs);
+            assertEquals(256, t.maxSeqLength);
+            assertEquals(null, t.maxTrainSamples);
+            assertEquals(null, t.maxEvalSamples);
+        }
+        ValidatedGrid small = GridValidator.check(GridFile.read(REPO.resolve("grids/ablation-monteclora.yaml"), Map.of(
+                "ABLATION_EPOCHS", "2", "ABLATION_MAX_SEQ_LENGTH", "48", "ABLATION_MAX_TRAIN", "32", "ABLATION_MAX_EVAL", "48")));
+        assertEquals(16 * 2 * 6, small.trials().size());
+        for (TrialConfig t : small.trials()) {
+            assertEquals(List.of(2, 48, 32, 48), List.of(t.epochs, t.maxSeqLength, t.maxTrainSamples, t.maxEvalSamples));
+        }
     }
 
     @Test
