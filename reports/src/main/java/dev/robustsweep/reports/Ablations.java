@@ -23,8 +23,11 @@ import java.util.stream.Stream;
  * @param axes setting key -> base method -> setting value (as written in the trial, JSON text) -> variant
  */
 public record Ablations(Map<String, Map<String, Map<String, String>>> axes) {
-    /** Keys that differ between variants without being a setting. */
-    private static final Set<String> NOT_SETTINGS = Set.of("trial_id", "method_name", "sweep", "task", "out_dir");
+    /**
+     * Keys that differ between variants without being a setting: the engine sets these per trial
+     * (docs/grids.md), e.g. the trial's own grid_point object and the device slot it ran on.
+     */
+    private static final Set<String> NOT_SETTINGS = Set.of("trial_id", "method_name", "sweep", "task", "out_dir", "grid_point", "device", "threads");
 
     public boolean isEmpty() {
         return axes.isEmpty();

@@ -18,7 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AblationReportTest {
     @TempDir Path dir;
 
-    /** variant -> {base method, lora json, monteclora json, accuracy at the 3 learning rates} */
+    /**
+     * variant -> {base method, lora json, monteclora json, accuracy at the 3 learning rates}; the trial
+     * object carries what the engine writes per trial (its grid_point, the device slot: the base methods'
+     * trials on GPU 0, the variants' on GPU 1), which are not settings.
+     */
     private static void write(Path run, String variant, String base, String lora, String monteclora, double... acc) throws Exception {
         double[] lrs = {1e-4, 2e-4, 3e-4};
         for (String task : List.of("mrpc", "rte")) {
@@ -30,9 +34,10 @@ class AblationReportTest {
                          "grid_point": {"learning_rate": %s, "seed": 42},
                          "metrics": {"accuracy": %s, "nll": %s},
                          "trial": {"trial_id": "%s", "method": "%s", "method_name": "%s", "task": {"name": "%s"},
+                                   "grid_point": {"learning_rate": %s, "seed": 42}, "device": "%s", "threads": 1,
                                    "learning_rate": %s, "seed": 42, "epochs": 10, "lora": %s, "monteclora": %s}}
                         """, id, task, variant, lrs[i], acc[i] + (task.equals("rte") ? -0.1 : 0), 1 - acc[i], id, base, variant,
-                        task, lrs[i], lora, monteclora));
+                        task, lrs[i], variant.equals(base) ? "0" : "1", lrs[i], lora, monteclora));
             }
         }
     }
