@@ -75,6 +75,16 @@ class AblationReportTest {
     }
 
     @Test
+    void ticksOverANarrowRangeAreDistinct() {
+        // NLL medians 0.6995 .. 0.7005 (a reduced-scale run): Svg.ticks gives 0.0002 steps, each label must differ
+        double[] t = dev.robustsweep.reports.render.AblationFigureAccess.ticks(0.6995, 0.7005);
+        List<String> labels = java.util.Arrays.stream(t).mapToObj(v -> dev.robustsweep.reports.render.Numbers.tickLabel(v, t[1] - t[0])).toList();
+        assertEquals(List.of("0.6996", "0.6998", "0.7000", "0.7002", "0.7004"), labels);
+        // wide ranges keep the usual labels
+        assertEquals("0.25", dev.robustsweep.reports.render.Numbers.tickLabel(0.25, 0.05));
+    }
+
+    @Test
     void aCsvOrARunWithoutVariantsHasNoAblations() throws Exception {
         Path csv = Files.writeString(dir.resolve("s.csv"), "task,method,learning_rate,accuracy\nt,lora,1e-4,0.5\n");
         assertTrue(Ablations.of(csv).isEmpty());

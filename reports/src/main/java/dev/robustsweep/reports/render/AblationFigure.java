@@ -91,9 +91,11 @@ public final class AblationFigure {
         java.util.function.DoubleUnaryOperator y = val -> top + plotH * (1 - (val - yLo) / (yHi - yLo));
         Svg s = new Svg(w, h, "Median " + metric + " over " + key);
         s.text(w / 2.0, 18, "median " + metric + " over " + key, "middle", 13, "font-weight=\"bold\"");
-        for (double t : Svg.ticks(yLo, yHi)) {
+        double[] ticks = Svg.ticks(yLo, yHi);
+        double step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
+        for (double t : ticks) {
             s.line(left, y.applyAsDouble(t), w - 10, y.applyAsDouble(t), "#e5e5e5", 1);
-            s.text(left - 6, y.applyAsDouble(t) + 4, Numbers.label(t), "end", 10, null);
+            s.text(left - 6, y.applyAsDouble(t) + 4, Numbers.tickLabel(t, step), "end", 10, null);
         }
         s.line(left, top, left, top + plotH, "#333333", 1).line(left, top + plotH, w - 10, top + plotH, "#333333", 1);
         double slot = (w - left - 10) / xs.size();

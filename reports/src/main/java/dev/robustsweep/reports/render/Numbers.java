@@ -40,6 +40,18 @@ public final class Numbers {
         return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }
 
+    /**
+     * An axis tick: {@link #label} when the ticks are at least 0.001 apart, else with as many decimals as
+     * the step needs, so that ticks over a narrow range (NLL 0.6995 .. 0.7005) do not all read "0.7".
+     */
+    public static String tickLabel(double v, double step) {
+        if (Double.isNaN(v) || !(step > 0) || step >= 1e-3 || v == 0 || Math.abs(v) >= 1e5) {
+            return label(v);
+        }
+        int decimals = (int) Math.min(12, Math.ceil(-Math.log10(step) - 1e-9));
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
     /** A test's statistic or p in a table: "NA" when there is none (n = 0, or no test possible). */
     public static String na(String formatted, double v) {
         return Double.isNaN(v) ? "NA" : formatted;
