@@ -80,6 +80,8 @@ class AblationReportTest {
         double[] t = dev.robustsweep.reports.render.AblationFigureAccess.ticks(0.6995, 0.7005);
         List<String> labels = java.util.Arrays.stream(t).mapToObj(v -> dev.robustsweep.reports.render.Numbers.tickLabel(v, t[1] - t[0])).toList();
         assertEquals(List.of("0.6996", "0.6998", "0.7000", "0.7002", "0.7004"), labels);
+        // at most 6 decimals (AblationFigure draws spreads under 1e-6 flat)
+        assertEquals("0.699688", dev.robustsweep.reports.render.Numbers.tickLabel(0.699687781, 1e-9));
         // wide ranges keep the usual labels
         assertEquals("0.25", dev.robustsweep.reports.render.Numbers.tickLabel(0.25, 0.05));
     }

@@ -15,6 +15,9 @@ import tech.tablesaw.api.StringColumn;
  * points of each task, averaged over the tasks it ran.
  */
 public final class AblationFigure {
+    /** Spreads of the plotted medians below this are not resolved on the axis (labels of at most 6 decimals). */
+    static final double FLAT = 1e-6;
+
     private AblationFigure() {
     }
 
@@ -80,7 +83,8 @@ public final class AblationFigure {
             lo = 0;
             hi = 1;
         }
-        double pad = hi > lo ? (hi - lo) * 0.1 : Math.max(Math.abs(lo) * 0.05, 0.01);
+        // a spread under 1e-6 (float noise between variants that learned nothing) is drawn as a flat line
+        double pad = hi - lo >= FLAT ? (hi - lo) * 0.1 : Math.max(Math.abs(lo) * 0.05, 0.01);
         double yLo = lo - pad;
         double yHi = hi + pad;
         int w = 440;

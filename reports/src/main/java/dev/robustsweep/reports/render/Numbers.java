@@ -48,7 +48,7 @@ public final class Numbers {
         if (Double.isNaN(v) || !(step > 0) || step >= 1e-3 || v == 0 || Math.abs(v) >= 1e5) {
             return label(v);
         }
-        int decimals = (int) Math.min(12, Math.ceil(-Math.log10(step) - 1e-9));
+        int decimals = (int) Math.min(6, Math.ceil(-Math.log10(step) - 1e-9));
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
