@@ -75,14 +75,15 @@ public final class Bf16Autocast {
     /** x W^T (+ b) with bf16 operands, float32 result: torch.nn.functional.linear under bf16 autocast. */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         Bf16Autocast a = get();
-        NDList in = bias == null ? new NDList(x, weight) : new NDList(a.linearBias, x, weight, bias);
+        // x first: DJL attaches the result to the first input's manager (the caller's, not this class's)
+        NDList in = bias == null ? new NDList(x, weight) : new NDList(x, weight, bias, a.linearBias);
         return a.run(in);
     }
 
     /** a @ b (torch.matmul broadcasting) with bf16 operands, float32 result. */
     public static NDArray matMul(NDArray a, NDArray b) {
         Bf16Autocast m = get();
-        return m.run(new NDList(m.matmul, a, b));
+        return m.run(new NDList(a, b, m.matmul));
     }
 
     private NDArray run(NDList inputs) {

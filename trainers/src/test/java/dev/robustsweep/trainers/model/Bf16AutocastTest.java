@@ -2,6 +2,7 @@ package dev.robustsweep.trainers.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -103,14 +104,23 @@ class Bf16AutocastTest {
     }
 
     @Test
-    void withoutAGradientCollectorNothingIsRecorded() {
+    void withoutAGradientCollectorNothingIsRecordedAndResultsBelongToTheCaller() {
         Engine engine = EngineSetup.start(0);
         try (NDManager m = engine.newBaseManager()) {
             NDArray w = m.randomNormal(new Shape(4, 3));
             w.setRequiresGradient(true);
-            NDArray y = Linear.linear(m.ones(new Shape(2, 3)), w, null, new ForwardContext(false, true));
+            NDArray x = m.ones(new Shape(2, 3));
+            ForwardContext bf16 = new ForwardContext(false, true);
+            NDArray y = Linear.linear(x, w, null, bf16);
             assertFalse(y.hasGradient());
             assertEquals(new Shape(2, 4), y.getShape());
+            // results belong to the caller's manager (closed with it), with and without a bias, and for matmul
+            try (NDManager sub = m.newSubManager()) {
+                NDArray xs = sub.ones(new Shape(2, 3));
+                assertSame(sub, Linear.linear(xs, w, null, bf16).getManager());
+                assertSame(sub, Linear.linear(xs, w, m.zeros(new Shape(4)), bf16).getManager());
+                assertSame(sub, Linear.matMul(xs, w.transpose(), bf16).getManager());
+            }
         }
     }
 
