@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -31,8 +32,17 @@ public final class Dropout {
         if (x.getDevice().isGpu()) return x.getNDArrayInternal().dropout(x, (float) rate, true).singletonOrThrow();
         NDManager manager = x.getManager();
         long seed = manager.randomInteger(Long.MIN_VALUE, Long.MAX_VALUE, new Shape(1), DataType.INT64).getLong();
-        return x.mul(mask(manager, x.getShape(), rate, seed, x.getDataType()));
+        NDArray mask = mask(manager, x.getShape(), rate, seed, x.getDataType());
+        BiConsumer<Double, NDArray> o = observer;
+        if (o != null) o.accept(rate, mask);
+        return x.mul(mask);
     }
+
+    /**
+     * Sees every CPU mask drawn (its rate and the scaled mask), in call order; null (nothing sees them)
+     * except while the MC-dropout oracle test records the masks to replay them in torch.
+     */
+    static volatile BiConsumer<Double, NDArray> observer;
 
     /** Per-thread scratch: the mask is drawn into a reused float[] and copied through a reused direct buffer. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
