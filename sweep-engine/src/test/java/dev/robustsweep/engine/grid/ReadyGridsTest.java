@@ -25,16 +25,21 @@ class ReadyGridsTest {
     }
 
     @Test
-    void quickstartIsMiniLmOnMrpcWithAllFiveMethods() {
+    void quickstartIsMiniLmOnRteWithAllFiveMethodsAndTheirOwnLearningRates() {
         ValidatedGrid v = GridValidator.check(GridFile.read(REPO.resolve("grids/quickstart.yaml"), Map.of()));
         assertEquals(20, v.trials().size());
         assertEquals(List.of("full_ft", "lora", "dora", "adalora", "monteclora"), v.grid().methods().stream().map(MethodVariant::name).toList());
         for (TrialConfig t : v.trials()) {
             assertEquals("minilm-l6", t.model);
-            assertEquals("mrpc", t.task.name);
+            assertEquals("rte", t.task.name);
             assertEquals(REPO.resolve("data").toString(), t.dataDir);
+            assertEquals("mean", t.pooling);
+            assertEquals(256, t.maxTrainSamples);
+            assertEquals(null, t.maxEvalSamples, "the whole dev split is scored");
+            // full fine-tuning at its own (smaller) learning rates, the adapters at LoRA-family rates
+            assertTrue((t.method.equals("full_ft") ? List.of(1e-4, 5e-5) : List.of(4e-3, 2e-3)).contains(t.learningRate), t.trialId);
         }
-        assertTrue(v.resources().data().values().stream().allMatch(s -> s.train() == 3668 && s.dev() == 408), v.resources().data().toString());
+        assertTrue(v.resources().data().values().stream().allMatch(s -> s.train() == 2490 && s.dev() == 277), v.resources().data().toString());
     }
 
     @Test
