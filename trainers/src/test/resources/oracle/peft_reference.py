@@ -157,6 +157,13 @@ class Reference:
 
     # -------------------------------------------------------------- layers
 
+    def dropout(self, x, site):
+        """Dropout at one of Hugging Face's and PEFT's sites: "hidden" (embeddings, attention output, FFN
+        output: hidden_dropout_prob), "attention" (attention probabilities), "classifier" (the head) and
+        "lora" (the adapter's input, lora_dropout). Off here (the training comparison runs without
+        dropout); posthoc/mc_dropout.py replays Java's masks through it."""
+        return x
+
     def linear(self, module, x, training, step):
         w, b = self.P[module + ".weight"], self.P.get(module + ".bias")
         if self.merged is not None and module in self.merged:
@@ -168,7 +175,7 @@ class Reference:
         A, B = self.P[module + ".lora_A.weight"], self.P[module + ".lora_B.weight"]
         s = self.scaling
         if kind == "lora":  # lora/layer.py Linear.forward: result + lora_B(lora_A(dropout(x))) * scaling
-            return result + F.linear(F.linear(x, A), B) * s
+            return result + F.linear(F.linear(self.dropout(x, "lora"), A), B) * s
         if kind == "dora":  # variants.py DoraLinearVariant.forward, dora.py DoraLinearLayer.forward (no dropout)
             m = self.P[module + ".lora_magnitude_vector"]
             lora_weight = B @ A
@@ -179,11 +186,11 @@ class Reference:
             return result + (mag_norm_scale - 1) * base_result + mag_norm_scale * lora_result * s
         if kind == "adalora":  # adalora/layer.py SVDLinear.forward
             E = self.P[module + ".lora_E.weight"]
-            return result + (x @ (A * E).T @ B.T) * s / (self.ranknum + 1e-5)
+            return result + (self.dropout(x, "lora") @ (A * E).T @ B.T) * s / (self.ranknum + 1e-5)
         if kind == "monteclora":  # method-spec.md section 3, Algorithm 1
             if training:
                 A = A + self.spec["monteclora"]["sample_scaler"] * self.monteclora_sample(module, step)
-            return result + F.linear(F.linear(x, A), B) * s
+            return result + F.linear(F.linear(self.dropout(x, "lora"), A), B) * s
         raise ValueError(kind)
 
     def monteclora_sample(self, module, step):
@@ -232,7 +239,7 @@ class Reference:
             types = batch["token_type_ids"].long()
         emb = P["embeddings.word_embeddings.weight"][ids] + P["embeddings.token_type_embeddings.weight"][types]
         emb = emb + P["embeddings.position_embeddings.weight"][positions]
-        h = self.layer_norm(emb, P["embeddings.LayerNorm.weight"], P["embeddings.LayerNorm.bias"], eps)
+        h = self.dropout(self.layer_norm(emb, P["embeddings.LayerNorm.weight"], P["embeddings.LayerNorm.bias"], eps), "hidden")
         # get_extended_attention_mask: (1 - mask) * finfo(float32).min, broadcast over heads and queries
         ext = (1.0 - mask)[:, None, None, :] * torch.finfo(DTYPE).min
         heads = cfg["num_attention_heads"]
@@ -247,18 +254,18 @@ class Reference:
             k = split(self.linear(p + "attention.self.key", h, training, step))
             v = split(self.linear(p + "attention.self.value", h, training, step))
             scores = q @ k.transpose(-1, -2) / math.sqrt(d) + ext
-            ctx = (torch.softmax(scores, dim=-1) @ v).permute(0, 2, 1, 3).reshape(bsz, t, heads * d)
-            a = self.layer_norm(self.linear(p + "attention.output.dense", ctx, training, step) + h,
+            ctx = (self.dropout(torch.softmax(scores, dim=-1), "attention") @ v).permute(0, 2, 1, 3).reshape(bsz, t, heads * d)
+            a = self.layer_norm(self.dropout(self.linear(p + "attention.output.dense", ctx, training, step), "hidden") + h,
                                 P[p + "attention.output.LayerNorm.weight"], P[p + "attention.output.LayerNorm.bias"], eps)
             inter = F.gelu(self.linear(p + "intermediate.dense", a, training, step))
-            h = self.layer_norm(self.linear(p + "output.dense", inter, training, step) + a,
+            h = self.layer_norm(self.dropout(self.linear(p + "output.dense", inter, training, step), "hidden") + a,
                                 P[p + "output.LayerNorm.weight"], P[p + "output.LayerNorm.bias"], eps)
         first = h[:, 0]
-        if self.roberta:  # RobertaClassificationHead (dropout p = 0)
-            x = torch.tanh(self.linear("classifier.dense", first, training, step))
-            return self.linear("classifier.out_proj", x, training, step)
+        if self.roberta:  # RobertaClassificationHead: dropout, dense, tanh, dropout, out_proj
+            x = torch.tanh(self.linear("classifier.dense", self.dropout(first, "classifier"), training, step))
+            return self.linear("classifier.out_proj", self.dropout(x, "classifier"), training, step)
         pooled = torch.tanh(self.linear("pooler.dense", first, training, step))  # BertPooler
-        return self.linear("classifier", pooled, training, step)
+        return self.linear("classifier", self.dropout(pooled, "classifier"), training, step)  # BertForSequenceClassification
 
     # -------------------------------------------------------------- extra losses
 

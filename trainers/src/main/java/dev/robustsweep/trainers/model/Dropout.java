@@ -12,6 +12,7 @@ import dev.robustsweep.trainers.runtime.HostMemory;
 import dev.robustsweep.trainers.runtime.HostParallel;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 
 /**
  * Inverted dropout, active only when the context has dropout on (training, see {@link ForwardContext}): y = x * mask, mask_i = keep_i / (1 - p) with
@@ -35,8 +36,17 @@ public final class Dropout {
         if (x.getDevice().isGpu()) return x.getNDArrayInternal().dropout(x, (float) rate, true).singletonOrThrow();
         NDManager manager = x.getManager();
         long seed = manager.randomInteger(Long.MIN_VALUE, Long.MAX_VALUE, new Shape(1), DataType.INT64).getLong();
-        return x.mul(mask(manager, x.getShape(), rate, seed, x.getDataType()));
+        NDArray mask = mask(manager, x.getShape(), rate, seed, x.getDataType());
+        BiConsumer<Double, NDArray> o = observer;
+        if (o != null) o.accept(rate, mask);
+        return x.mul(mask);
     }
+
+    /**
+     * Sees every CPU mask drawn (its rate and the scaled mask), in call order; null (nothing sees them)
+     * except while the MC-dropout oracle test records the masks to replay them in torch.
+     */
+    static volatile BiConsumer<Double, NDArray> observer;
 
     /**
      * The scaled keep mask [shape]: 1 / (1 - p) with probability 1 - p, else 0, written in parallel straight

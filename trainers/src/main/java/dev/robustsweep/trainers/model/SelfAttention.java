@@ -40,11 +40,11 @@ public final class SelfAttention {
         NDArray v = value.forward(x, ctx).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
         // scaled dot-product scores (q / sqrt(d)) k^T: the scale on q, 4x fewer elements than on the [t, t]
         // scores when t = 128 with d = 32; plus the padding mask, absent when the batch has no padding
-        NDArray scores = q.mul(Scalars.of(q, 1.0 / Math.sqrt(d))).matMul(k);
+        NDArray scores = Linear.matMul(q.mul(Scalars.of(q, 1.0 / Math.sqrt(d))), k, ctx);
         if (additiveMask != null) scores = scores.add(additiveMask);
         NDArray probs = Dropout.apply(scores.softmax(-1), attentionDropout, ctx);
         // merge heads: [b, heads, t, d] -> [b, t, hidden]
-        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, hidden);
+        NDArray context = Linear.matMul(probs, v, ctx).transpose(0, 2, 1, 3).reshape(b, t, hidden);
         // output projection, dropout, residual, post-LayerNorm
         NDArray projected = Dropout.apply(output.forward(context, ctx), hiddenDropout, ctx);
         return layerNorm.forward(projected.add(x));

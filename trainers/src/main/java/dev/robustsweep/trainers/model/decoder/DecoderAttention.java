@@ -59,9 +59,9 @@ public final class DecoderAttention {
         NDArray qg = q.reshape(b, kvHeads, group, t, headDim);
         NDArray kt = k.transpose(0, 1, 3, 2).reshape(b, kvHeads, 1, headDim, total);
         // (q / sqrt(d)) k^T: the scale on q (t x d) rather than on the scores (t x T)
-        NDArray scores = qg.mul(Scalars.of(qg, 1.0 / Math.sqrt(headDim))).matMul(kt).add(additiveMask);
+        NDArray scores = Linear.matMul(qg.mul(Scalars.of(qg, 1.0 / Math.sqrt(headDim))), kt, ctx).add(additiveMask);
         NDArray probs = Dropout.apply(scores.softmax(-1), attentionDropout, ctx);
-        NDArray context = probs.matMul(v.reshape(b, kvHeads, 1, total, headDim)) // [b, kv, group, t, d]
+        NDArray context = Linear.matMul(probs, v.reshape(b, kvHeads, 1, total, headDim), ctx) // [b, kv, group, t, d]
                 .reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
         return oProj.forward(context, ctx);
     }

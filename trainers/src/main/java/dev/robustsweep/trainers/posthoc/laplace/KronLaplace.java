@@ -9,8 +9,8 @@ import java.util.List;
  *
  * <p>Log marginal likelihood (MacKay; laplace-redux's log_marginal_likelihood):
  * log p(D | delta) ~ log p(D | theta*) - 1/2 delta ||theta*||^2 + P/2 log delta - 1/2 log det(H + delta I),
- * maximised over log delta by golden-section search (it is one-dimensional and unimodal in practice;
- * a test checks the optimum against a grid).
+ * maximised over log delta in [-30, 30] by a coarse scan and golden-section search (a test checks the
+ * optimum against a grid); an optimum on an end of that range is reported, never silently clipped.
  *
  * <p>Predictive (linearised model): f(x) ~ N(f_MAP(x), V), V[c,c'] = J_c^T (H + delta I)^{-1} J_c',
  * J_c = d f_c / d theta; then the probit approximation p = softmax(f / sqrt(1 + pi/8 diag V)) or
@@ -51,6 +51,7 @@ public final class KronLaplace {
     public void setPriorPrecision(double delta) {
         if (!(delta > 0) || Double.isInfinite(delta)) throw new IllegalArgumentException("prior precision must be positive, got " + delta);
         this.priorPrecision = delta;
+        this.atBound = null;
     }
 
     /** log p(D | delta) under the Laplace approximation. */
@@ -60,32 +61,76 @@ public final class KronLaplace {
         return logLikelihood - 0.5 * delta * thetaSquaredNorm + 0.5 * parameters() * Math.log(delta) - 0.5 * logDet;
     }
 
-    /** Maximises the marginal likelihood over delta in [e^-12, e^12]; sets and returns it. */
+    /** The search range of {@link #optimizePriorPrecision}: log delta in [-LOG_DELTA_LIMIT, LOG_DELTA_LIMIT]. */
+    public static final double LOG_DELTA_LIMIT = 30;
+
+    /**
+     * Maximises the marginal likelihood over log delta in [-{@value #LOG_DELTA_LIMIT}, {@value #LOG_DELTA_LIMIT}];
+     * sets and returns delta. A coarse scan (step 1 in log delta) brackets the maximum (it is unique:
+     * d/d delta = -||theta||^2 / 2 + 1/2 sum_i lambda_i / (delta (lambda_i + delta)) changes sign once
+     * when ||theta|| > 0 and some lambda_i > 0), golden-section search refines it within the bracket.
+     * When the maximum lies on an end of the range (no curvature, theta = 0, or an optimum beyond
+     * e^+-30) delta is that end and {@link #priorPrecisionAtBound()} says so.
+     */
     public double optimizePriorPrecision() {
-        double a = -12;
-        double b = 12;
+        int steps = (int) (2 * LOG_DELTA_LIMIT);
+        int best = 0;
+        double bestValue = Double.POSITIVE_INFINITY;
+        for (int i = 0; i <= steps; i++) {
+            double value = negativeLogMarginal(-LOG_DELTA_LIMIT + i);
+            if (value < bestValue) { // first of ties: a flat function stays at the lower end
+                bestValue = value;
+                best = i;
+            }
+        }
+        double a = -LOG_DELTA_LIMIT + Math.max(0, best - 1);
+        double b = -LOG_DELTA_LIMIT + Math.min(steps, best + 1);
         double gr = (Math.sqrt(5) - 1) / 2;
         double c = b - gr * (b - a);
         double d = a + gr * (b - a);
-        double fc = -logMarginalLikelihood(Math.exp(c));
-        double fd = -logMarginalLikelihood(Math.exp(d));
+        double fc = negativeLogMarginal(c);
+        double fd = negativeLogMarginal(d);
         while (b - a > 1e-7) {
             if (fc <= fd) {
                 b = d;
                 d = c;
                 fd = fc;
                 c = b - gr * (b - a);
-                fc = -logMarginalLikelihood(Math.exp(c));
+                fc = negativeLogMarginal(c);
             } else {
                 a = c;
                 c = d;
                 fc = fd;
                 d = a + gr * (b - a);
-                fd = -logMarginalLikelihood(Math.exp(d));
+                fd = negativeLogMarginal(d);
             }
         }
-        priorPrecision = Math.exp((a + b) / 2);
+        double logDelta = (a + b) / 2;
+        // an end of the range beats every interior point the search saw: the maximum is (at or beyond) that end
+        if (best == 0 && negativeLogMarginal(-LOG_DELTA_LIMIT) <= negativeLogMarginal(logDelta)) logDelta = -LOG_DELTA_LIMIT;
+        if (best == steps && negativeLogMarginal(LOG_DELTA_LIMIT) <= negativeLogMarginal(logDelta)) logDelta = LOG_DELTA_LIMIT;
+        atBound = logDelta <= -LOG_DELTA_LIMIT + BOUND_TOLERANCE ? "lower" : logDelta >= LOG_DELTA_LIMIT - BOUND_TOLERANCE ? "upper" : null;
+        priorPrecision = Math.exp(logDelta);
         return priorPrecision;
+    }
+
+    /** How close (in log delta) to an end of the range counts as on it. */
+    static final double BOUND_TOLERANCE = 1e-3;
+
+    private String atBound;
+
+    /**
+     * "lower" or "upper" when the last {@link #optimizePriorPrecision} put delta on that end of its
+     * range (the marginal likelihood's maximum is there or beyond it), else null.
+     */
+    public String priorPrecisionAtBound() {
+        return atBound;
+    }
+
+    /** -log p(D | e^logDelta); NaN (a degenerate fit) counts as +infinity so the search avoids it. */
+    private double negativeLogMarginal(double logDelta) {
+        double v = -logMarginalLikelihood(Math.exp(logDelta));
+        return Double.isNaN(v) ? Double.POSITIVE_INFINITY : v;
     }
 
     /**

@@ -41,6 +41,7 @@ public final class LaplaceLora {
     private final List<KroneckerBlock> blocks = new ArrayList<>();
     private final KronLaplace laplace;
     private double fitSeconds;
+    private boolean fixedPrior;
 
     /** @param lastLayerOnly LLLA: only the last encoder layer's adapters */
     public LaplaceLora(SequenceClassifier model, boolean lastLayerOnly) {
@@ -121,8 +122,14 @@ public final class LaplaceLora {
             }
         }
         laplace.fit(logLik, thetaSq);
-        if (fixedPriorPrecision != null) laplace.setPriorPrecision(fixedPriorPrecision);
+        fixedPrior = fixedPriorPrecision != null;
+        if (fixedPrior) laplace.setPriorPrecision(fixedPriorPrecision);
         else laplace.optimizePriorPrecision();
+        if (laplace.priorPrecisionAtBound() != null) {
+            System.err.printf("robustsweep train: warning: Laplace prior precision %.3g is on the %s end of its marginal-likelihood"
+                    + " search range [e^-%.0f, e^%.0f]: the maximum is there or beyond it (result.json: posthoc.prior_precision_at_bound)%n",
+                    laplace.priorPrecision(), laplace.priorPrecisionAtBound(), KronLaplace.LOG_DELTA_LIMIT, KronLaplace.LOG_DELTA_LIMIT);
+        }
         fitSeconds = (System.nanoTime() - t0) / 1e9;
     }
 
@@ -252,6 +259,12 @@ public final class LaplaceLora {
     public Map<String, Object> state() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("prior_precision", laplace.priorPrecision());
+        m.put("prior_precision_source", fixedPrior ? "fixed" : "marginal_likelihood");
+        if (!fixedPrior) {
+            m.put("prior_precision_search_range", List.of(Math.exp(-KronLaplace.LOG_DELTA_LIMIT), Math.exp(KronLaplace.LOG_DELTA_LIMIT)));
+            // "lower"/"upper": the marginal likelihood's maximum is on (or beyond) that end of the range
+            m.put("prior_precision_at_bound", laplace.priorPrecisionAtBound() == null ? "none" : laplace.priorPrecisionAtBound());
+        }
         m.put("log_marginal_likelihood", laplace.logMarginalLikelihood(laplace.priorPrecision()));
         m.put("posterior_parameters", laplace.parameters());
         m.put("kron_blocks", blocks.size());

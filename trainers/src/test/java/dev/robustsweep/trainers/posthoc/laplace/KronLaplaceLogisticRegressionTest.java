@@ -1,6 +1,7 @@
 package dev.robustsweep.trainers.posthoc.laplace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -117,6 +118,38 @@ class KronLaplaceLogisticRegressionTest {
         assertTrue(bestValue >= gridValue - 1e-9, bestValue + " < grid " + gridValue);
         assertEquals(Math.log(gridBest), Math.log(best), 0.002);
         assertEquals(pr.la().priorPrecision(), best);
+    }
+
+    @Test
+    void anOptimumBeyondTheOldRangeIsFoundAndOneOnAnEndOfTheRangeIsReported() {
+        // the maximum of log p(D | delta) solves ||theta||^2 = sum_i lambda_i / (delta (lambda_i + delta)):
+        // choose ||theta||^2 so that it is at e^15 and at e^-15 (outside the former [e^-12, e^12])
+        Problem pr = problem(1, false, 5);
+        KroneckerBlock block = pr.la().blocks().get(0);
+        for (double target : new double[] {15, -15}) {
+            double delta = Math.exp(target);
+            double thetaSq = 0;
+            for (double lg : block.eigG) for (double la : block.eigA) thetaSq += lg * la / (delta * (lg * la + delta));
+            KronLaplace la = new KronLaplace(List.of(block));
+            la.fit(0.0, thetaSq);
+            double found = la.optimizePriorPrecision();
+            assertEquals(target, Math.log(found), 1e-3, "optimum at log delta " + target);
+            assertNull(la.priorPrecisionAtBound(), "an interior optimum is not on a bound");
+        }
+        // theta = 0: log p(D | delta) = sum_i 1/2 log(delta / (lambda_i + delta)) rises towards 0 as delta grows
+        KronLaplace zero = new KronLaplace(List.of(block));
+        zero.fit(0.0, 0.0);
+        assertEquals(Math.exp(KronLaplace.LOG_DELTA_LIMIT), zero.optimizePriorPrecision(), 1e-9 * Math.exp(KronLaplace.LOG_DELTA_LIMIT));
+        assertEquals("upper", zero.priorPrecisionAtBound());
+        // no curvature (no data: G = A = 0): log p(D | delta) = -delta ||theta||^2 / 2 falls as delta grows
+        KroneckerBlock empty = new KroneckerBlock("head", K, D);
+        KronLaplace flat = new KronLaplace(List.of(empty));
+        flat.fit(0.0, 1.0);
+        assertEquals(Math.exp(-KronLaplace.LOG_DELTA_LIMIT), flat.optimizePriorPrecision(), 1e-9 * Math.exp(-KronLaplace.LOG_DELTA_LIMIT));
+        assertEquals("lower", flat.priorPrecisionAtBound());
+        // a fixed prior precision is not a search result
+        flat.setPriorPrecision(2.0);
+        assertNull(flat.priorPrecisionAtBound());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.robustsweep.trainers.posthoc.laplace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.robustsweep.trainers.train.TrainingListener;
@@ -8,6 +9,7 @@ import dev.robustsweep.trainers.train.TrialRunner;
 import dev.robustsweep.trainers.trial.TrialConfig;
 import dev.robustsweep.trainers.weights.TinyModelFolder;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,8 @@ class LaplaceLoraTrialTest {
         // V -> 0: the probit predictive is softmax(f_MAP), the plain evaluation's
         assertEquals((Double) plain.get("nll"), (Double) metrics.get("nll"), 1e-4);
         assertEquals(plain.get("accuracy"), metrics.get("accuracy"));
+        assertEquals("fixed", posthoc(r).get("prior_precision_source"));
+        assertFalse(posthoc(r).containsKey("prior_precision_at_bound"), "no search, no bound");
     }
 
     @Test
@@ -56,6 +60,9 @@ class LaplaceLoraTrialTest {
         assertEquals(12, pa.get("kron_blocks"));
         double delta = (Double) pa.get("prior_precision");
         assertTrue(delta > Math.exp(-12) && delta < Math.exp(12), "interior optimum " + delta);
+        assertEquals("marginal_likelihood", pa.get("prior_precision_source"));
+        assertEquals("none", pa.get("prior_precision_at_bound"));
+        assertEquals(List.of(Math.exp(-30), Math.exp(30)), pa.get("prior_precision_search_range"));
         // a Bayesian predictive widens the softmax: its NLL differs from the MAP's; scores stay valid
         Map<?, ?> metrics = (Map<?, ?>) all.get("metrics");
         double nll = (Double) metrics.get("nll");
