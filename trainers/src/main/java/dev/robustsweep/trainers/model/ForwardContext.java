@@ -3,7 +3,7 @@ package dev.robustsweep.trainers.model;
 /**
  * What a forward pass needs besides its input: whether it trains (adapters sample, adapters run
  * unmerged), whether dropout is on (while training, unless a context says otherwise), and whether
- * matrix multiplies run in bf16 (GPU autocast).
+ * matrix multiplies run in bf16 ({@link Bf16Autocast}, as torch.autocast).
  */
 public record ForwardContext(boolean training, boolean bf16, boolean dropout) {
     public static final ForwardContext EVAL = new ForwardContext(false, false);

@@ -1,7 +1,6 @@
 package dev.robustsweep.trainers.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import dev.robustsweep.trainers.adapters.Adapter;
 
 /**
@@ -23,15 +22,15 @@ public final class Linear {
         this.bias = bias;
     }
 
-    /** y = x W^T + b (torch.nn.functional.linear). */
+    /** y = x W^T + b (torch.nn.functional.linear); under bf16 the multiply runs in bfloat16 ({@link Bf16Autocast}). */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias, ForwardContext ctx) {
-        if (ctx.bf16()) {
-            NDArray y = x.toType(DataType.BFLOAT16, false).getNDArrayInternal()
-                    .linear(x.toType(DataType.BFLOAT16, false), weight.toType(DataType.BFLOAT16, false),
-                            bias == null ? null : bias.toType(DataType.BFLOAT16, false)).singletonOrThrow();
-            return y.toType(DataType.FLOAT32, false);
-        }
+        if (ctx.bf16()) return Bf16Autocast.linear(x, weight, bias);
         return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /** a @ b (torch.matmul); under bf16 with bfloat16 operands and a float32 result, as autocast. */
+    public static NDArray matMul(NDArray a, NDArray b, ForwardContext ctx) {
+        return ctx.bf16() ? Bf16Autocast.matMul(a, b) : a.matMul(b);
     }
 
     public NDArray forward(NDArray x, ForwardContext ctx) {

@@ -39,10 +39,10 @@ public final class SelfAttention {
         NDArray k = key.forward(x, ctx).reshape(b, t, heads, d).transpose(0, 2, 3, 1);
         NDArray v = value.forward(x, ctx).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
         // scaled dot-product scores plus the padding mask
-        NDArray scores = q.matMul(k).div(Scalars.of(q, Math.sqrt(d))).add(additiveMask);
+        NDArray scores = Linear.matMul(q, k, ctx).div(Scalars.of(q, Math.sqrt(d))).add(additiveMask);
         NDArray probs = Dropout.apply(scores.softmax(-1), attentionDropout, ctx);
         // merge heads: [b, heads, t, d] -> [b, t, hidden]
-        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, hidden);
+        NDArray context = Linear.matMul(probs, v, ctx).transpose(0, 2, 1, 3).reshape(b, t, hidden);
         // output projection, dropout, residual, post-LayerNorm
         NDArray projected = Dropout.apply(output.forward(context, ctx), hiddenDropout, ctx);
         return layerNorm.forward(projected.add(x));

@@ -214,7 +214,7 @@ public final class DecoderTrialRunner {
         double dropout = "adapter".equals(trial.method) ? trial.adapter.adapterDropout : trial.lora.loraDropout;
         return MemoryEstimate.of(folder.config(), new MemoryEstimate.Plan(trainable, all - base,
                 trial.decoder.microBatch(trial.batchSize), longest, trial.decoder.gradientCheckpointing,
-                MemoryEstimate.inputWidths(folder.config(), resolved), dropout > 0 && !resolved.isEmpty()));
+                MemoryEstimate.inputWidths(folder.config(), resolved), dropout > 0 && !resolved.isEmpty(), trial.bf16));
     }
 
     private static Map<String, Object> parameterCounts(CausalLm model, AdaptationMethod method) {

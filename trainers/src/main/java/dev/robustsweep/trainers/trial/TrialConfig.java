@@ -76,7 +76,7 @@ public final class TrialConfig {
     @JsonProperty("max_eval_samples") public Integer maxEvalSamples;
     /** "cpu" or "gpu" (the first GPU that CUDA_VISIBLE_DEVICES exposes). */
     @JsonProperty("device") public String device = "cpu";
-    /** bf16 autocast of the encoder's matrix multiplies (GPU only). */
+    /** bf16 autocast of the model's matrix multiplies, float32 master weights (model.Bf16Autocast; CPU and GPU). */
     @JsonProperty("bf16") public boolean bf16 = false;
     /** Intra-op threads of the engine; 0 = engine default. */
     @JsonProperty("threads") public int threads = 0;

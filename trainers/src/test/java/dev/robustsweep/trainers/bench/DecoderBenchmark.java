@@ -37,7 +37,8 @@ import java.util.SplittableRandom;
  * engine's fp32 matmul rate measured in the same run; then greedy generation of 32 new tokens after
  * a 200-token prompt with and without the KV cache. Prints the load average before and after.
  *
- * <p>Run: {@code bash benchmarks/run.sh decoder [methods...] [--rounds N] [--batch B] [--seq T] [--threads N (default 1)]}
+ * <p>Run: {@code bash benchmarks/run.sh decoder [methods...] [--rounds N] [--batch B] [--seq T] [--threads N (default 1)] [--no-generation]}
+ * A method written {@code lora+bf16} runs with bf16 autocast (trial {@code bf16: true}) beside the float32 runs.
  */
 public final class DecoderBenchmark {
     static final TinyDecoderFolder.Spec SMOLLM_135M =
@@ -50,12 +51,14 @@ public final class DecoderBenchmark {
         int batch = 4;
         int seq = 128;
         int threads = 1;
+        boolean generation = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--seq" -> seq = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--no-generation" -> generation = false;
                 default -> methods.add(args[i]);
             }
         }
@@ -107,38 +110,39 @@ public final class DecoderBenchmark {
             System.out.println("method      step_s   tokens/s  vs_lora  vs_full_ft  GFLOP/s  of_matmul_rate (FLOPs counted: full 6N, adapters 4N, + attention)");
             for (Runner r : runners) {
                 double s = r.median();
-                double flops = r.method.equals("full_ft") ? fullFlops : adapterFlops;
+                double flops = r.method.startsWith("full_ft") ? fullFlops : adapterFlops;
                 System.out.printf("%-11s %6.2f %10.0f %8.2f %11.2f %8.1f %15.2f%n", r.method, s, tokens / s, s / lora, s / full,
                         flops / s / 1e9, flops / s / 1e9 / matmul);
             }
             for (Runner r : runners) r.close();
-
-            // generation: 32 new tokens after a 200-token prompt, greedy, with and without the KV cache
-            CausalLm lm = new CausalLmBuilder(folder, manager).build();
-            Generator gen = new Generator(lm, manager);
-            long[] prompt = new long[200];
-            for (int j = 0; j < prompt.length; j++) prompt[j] = 3 + rng.nextInt(config.vocabSize - 3);
-            GenerationSettings s = new GenerationSettings(32, 1, List.of(), 0, 1.0, true);
-            gen.generate(List.of(prompt), s.withMaxNewTokens(2)); // warm-up
-            int reps = 2;
-            double[] cached = new double[reps];
-            double[] uncached = new double[reps];
-            long[] a = null;
-            long[] b = null;
-            for (int rep = 0; rep < reps; rep++) {
-                long t = System.nanoTime();
-                a = gen.generate(List.of(prompt), s).get(0);
-                cached[rep] = (System.nanoTime() - t) / 1e9;
-                t = System.nanoTime();
-                b = gen.generate(List.of(prompt), s.withCache(false)).get(0);
-                uncached[rep] = (System.nanoTime() - t) / 1e9;
+            if (generation) {
+                // generation: 32 new tokens after a 200-token prompt, greedy, with and without the KV cache
+                CausalLm lm = new CausalLmBuilder(folder, manager).build();
+                Generator gen = new Generator(lm, manager);
+                long[] prompt = new long[200];
+                for (int j = 0; j < prompt.length; j++) prompt[j] = 3 + rng.nextInt(config.vocabSize - 3);
+                GenerationSettings s = new GenerationSettings(32, 1, List.of(), 0, 1.0, true);
+                gen.generate(List.of(prompt), s.withMaxNewTokens(2)); // warm-up
+                int reps = 2;
+                double[] cached = new double[reps];
+                double[] uncached = new double[reps];
+                long[] a = null;
+                long[] b = null;
+                for (int rep = 0; rep < reps; rep++) {
+                    long t = System.nanoTime();
+                    a = gen.generate(List.of(prompt), s).get(0);
+                    cached[rep] = (System.nanoTime() - t) / 1e9;
+                    t = System.nanoTime();
+                    b = gen.generate(List.of(prompt), s.withCache(false)).get(0);
+                    uncached[rep] = (System.nanoTime() - t) / 1e9;
+                }
+                java.util.Arrays.sort(cached);
+                java.util.Arrays.sort(uncached);
+                System.out.printf("%ngeneration, 200-token prompt, 32 new tokens, greedy, best of %d (interleaved):%n", reps);
+                System.out.printf("  with KV cache    %.2f s  %.1f new tokens/s%n", cached[0], 32 / cached[0]);
+                System.out.printf("  without cache    %.2f s  %.1f new tokens/s%n", uncached[0], 32 / uncached[0]);
+                System.out.printf("  cache speed-up   %.1f x; same tokens: %b%n", uncached[0] / cached[0], java.util.Arrays.equals(a, b));
             }
-            java.util.Arrays.sort(cached);
-            java.util.Arrays.sort(uncached);
-            System.out.printf("%ngeneration, 200-token prompt, 32 new tokens, greedy, best of %d (interleaved):%n", reps);
-            System.out.printf("  with KV cache    %.2f s  %.1f new tokens/s%n", cached[0], 32 / cached[0]);
-            System.out.printf("  without cache    %.2f s  %.1f new tokens/s%n", uncached[0], 32 / uncached[0]);
-            System.out.printf("  cache speed-up   %.1f x; same tokens: %b%n", uncached[0] / cached[0], java.util.Arrays.equals(a, b));
         }
         System.out.printf("peak RSS %.2f GiB%n", PeakMemory.peakRssBytes() / (double) (1L << 30));
         System.out.println("load average at end: " + Files.readString(Path.of("/proc/loadavg")).trim());
@@ -157,6 +161,7 @@ public final class DecoderBenchmark {
         final NDArray ids;
         final NDArray mask;
         final NDArray labels;
+        final ForwardContext ctx;
         final List<Double> times = new ArrayList<>();
 
         Runner(String method, DecoderFolder folder, NDManager parent, long[][] batch) {
@@ -164,7 +169,9 @@ public final class DecoderBenchmark {
             this.manager = parent.newSubManager();
             lm = new CausalLmBuilder(folder, manager).build();
             TrialConfig trial = new TrialConfig();
-            trial.method = method;
+            trial.method = method.replace("+bf16", "");
+            trial.bf16 = method.endsWith("+bf16");
+            ctx = new ForwardContext(true, trial.bf16);
             trial.seed = 1;
             trial.lora.r = 32;
             trial.lora.loraAlpha = 64;
@@ -194,7 +201,7 @@ public final class DecoderBenchmark {
                         NDArray loss = TokenNll.mean(logits, labels);
                         for (Map.Entry<String, NDArray> e : adaptation.extraLosses().entrySet()) loss = loss.add(e.getValue());
                         return loss;
-                    }, gc, ForwardContext.TRAIN).getFloat();
+                    }, gc, ctx).getFloat();
                 }
                 optimizer.step(1e-4, 1.0);
                 adaptation.afterOptimizerStep(1, 1000);

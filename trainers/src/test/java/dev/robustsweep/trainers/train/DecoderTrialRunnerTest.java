@@ -38,6 +38,29 @@ class DecoderTrialRunnerTest {
         return t;
     }
 
+    /** bf16: true end to end (training in bf16 autocast, memory estimate with its bf16 copies): a finite loss curve unlike float32's. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void bf16TrialCompletesWithItsOwnLossCurveAndALargerMemoryEstimate() {
+        TrialConfig t = trial("lora");
+        t.bf16 = true;
+        TrialResult r = DecoderTrialRunner.run(t, new TrainingListener() {});
+        assertEquals("completed", r.status(), String.valueOf(r.asMap().get("reason")));
+        TrialResult f = DecoderTrialRunner.run(trial("lora"), new TrainingListener() {});
+        List<double[]> c16 = (List<double[]>) r.asMap().get("train_loss_curve");
+        List<double[]> c32 = (List<double[]>) f.asMap().get("train_loss_curve");
+        assertEquals(c32.size(), c16.size());
+        boolean differs = false;
+        for (int i = 0; i < c16.size(); i++) {
+            double a = c16.get(i)[1];
+            double b = c32.get(i)[1];
+            assertTrue(Double.isFinite(a) && Math.abs(a - b) < 1e-2 * Math.abs(b), "step " + i + ": bf16 " + a + " float32 " + b);
+            differs |= a != b;
+        }
+        assertTrue(differs, "bf16 loss curve equals float32's");
+        assertTrue(((Number) r.asMap().get("memory_estimate_bytes")).longValue() > ((Number) f.asMap().get("memory_estimate_bytes")).longValue());
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void loraTrialTrainsEvaluatesEveryTaskAndIsReproducible() {

@@ -58,9 +58,9 @@ public final class DecoderAttention {
         // grouped-query attention without copying keys: queries [b, kv, group, t, d] against keys [b, kv, 1, d, T]
         NDArray qg = q.reshape(b, kvHeads, group, t, headDim);
         NDArray kt = k.transpose(0, 1, 3, 2).reshape(b, kvHeads, 1, headDim, total);
-        NDArray scores = qg.matMul(kt).mul(Scalars.of(qg, 1.0 / Math.sqrt(headDim))).add(additiveMask);
+        NDArray scores = Linear.matMul(qg, kt, ctx).mul(Scalars.of(qg, 1.0 / Math.sqrt(headDim))).add(additiveMask);
         NDArray probs = Dropout.apply(scores.softmax(-1), attentionDropout, ctx);
-        NDArray context = probs.matMul(v.reshape(b, kvHeads, 1, total, headDim)) // [b, kv, group, t, d]
+        NDArray context = Linear.matMul(probs, v.reshape(b, kvHeads, 1, total, headDim), ctx) // [b, kv, group, t, d]
                 .reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
         return oProj.forward(context, ctx);
     }

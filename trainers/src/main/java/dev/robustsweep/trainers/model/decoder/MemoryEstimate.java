@@ -21,17 +21,31 @@ import java.util.Locale;
  *       layer's activations while it is recomputed;</li>
  *   <li>logits, their log-softmax and gradient: 3 x vocab per token;</li>
  *   <li>transient gradients of one layer's activations (x 1 layer) and a fixed 1.5 GB runtime reserve
- *       (CUDA context, allocator), times 1.10 for fragmentation.</li>
+ *       (CUDA context, allocator), times 1.10 for fragmentation;</li>
+ *   <li>bf16 (autocast, float32 master weights: {@link dev.robustsweep.trainers.model.Bf16Autocast}) adds,
+ *       never subtracts: every multiply saves bf16 copies of its operands for the backward pass, so
+ *       2 bytes x the linear weights of each layer kept (all layers, or one with checkpointing) and of
+ *       the head, plus, per token and kept layer, 2 bytes x (the input widths of the layer's linears and
+ *       of the adapted linears' adapter branch + q + 2 kv_heads d + heads x seq for the attention
+ *       multiplies), plus the head's bf16 logits (2 x vocab per token).</li>
  * </ul>
  */
 public record MemoryEstimate(long weightBytes, long gradientBytes, long optimizerBytes, long activationBytes,
-                             long logitBytes, long reserveBytes, long totalBytes) {
+                             long logitBytes, long autocastBytes, long reserveBytes, long totalBytes) {
     static final long RESERVE = 1_500_000_000L;
     static final double FRAGMENTATION = 1.10;
 
     /** What a trial trains and how: trainable parameter count, batch shape, adapted modules' input widths. */
     public record Plan(long trainableParameters, long adapterParameters, int microBatch, int seqLen,
-                       boolean checkpointing, List<Integer> adaptedInputWidthsPerLayer, boolean adapterDropout) {}
+                       boolean checkpointing, List<Integer> adaptedInputWidthsPerLayer, boolean adapterDropout,
+                       boolean bf16) {
+        /** A float32 plan (bf16 off). */
+        public Plan(long trainableParameters, long adapterParameters, int microBatch, int seqLen,
+                    boolean checkpointing, List<Integer> adaptedInputWidthsPerLayer, boolean adapterDropout) {
+            this(trainableParameters, adapterParameters, microBatch, seqLen, checkpointing, adaptedInputWidthsPerLayer,
+                    adapterDropout, false);
+        }
+    }
 
     public static MemoryEstimate of(DecoderConfig c, Plan p) {
         long weights = 4 * (baseParameters(c) + p.adapterParameters());
@@ -46,9 +60,25 @@ public record MemoryEstimate(long weightBytes, long gradientBytes, long optimize
                 : oneLayer * c.numHiddenLayers;
         activations += oneLayer; // gradients of one layer's activations in flight during backward
         long logits = 4L * 3 * c.vocabSize * tokens;
-        long subtotal = weights + grads + adam + activations + logits;
+        long autocast = p.bf16() ? autocastBytes(c, p, tokens) : 0;
+        long subtotal = weights + grads + adam + activations + logits + autocast;
         long total = (long) (subtotal * FRAGMENTATION) + RESERVE;
-        return new MemoryEstimate(weights, grads, adam, activations, logits, RESERVE, total);
+        return new MemoryEstimate(weights, grads, adam, activations, logits, autocast, RESERVE, total);
+    }
+
+    /** The bf16 copies autocast saves for the backward pass (see the class comment). */
+    static long autocastBytes(DecoderConfig c, Plan p, long tokens) {
+        long h = c.hiddenSize;
+        long qd = (long) c.numAttentionHeads * c.headDimension();
+        long kvd = (long) c.kvHeads() * c.headDimension();
+        long f = c.intermediateSize;
+        long keptLayers = p.checkpointing() ? 1 : c.numHiddenLayers;
+        long layerWeights = h * qd + 2 * h * kvd + qd * h + 3 * h * f;
+        long weightCopies = 2 * (layerWeights * keptLayers + (long) c.vocabSize * h);
+        // inputs of q, k, v, o, gate, up, down; of each adapted linear's adapter branch; the attention multiplies' operands
+        long perToken = 3 * h + qd + 2 * h + f + qd + 2 * kvd + (long) c.numAttentionHeads * p.seqLen();
+        for (int w : p.adaptedInputWidthsPerLayer()) perToken += w;
+        return weightCopies + 2 * perToken * tokens * keptLayers + 2L * c.vocabSize * tokens;
     }
 
     /** Float32 elements one decoder layer keeps per token for the backward pass (see the class comment). */
@@ -109,10 +139,10 @@ public record MemoryEstimate(long weightBytes, long gradientBytes, long optimize
     public String refusal(long deviceBytes, String device) {
         if (totalBytes <= deviceBytes) return null;
         return String.format(Locale.ROOT, "estimated peak memory %s exceeds %s's %s (weights %s, gradients %s, AdamW %s,"
-                        + " activations %s, logits %s, reserve %s, x%.2f fragmentation): turn on activation checkpointing,"
+                        + " activations %s, logits %s, bf16 copies %s, reserve %s, x%.2f fragmentation): turn on activation checkpointing,"
                         + " lower the micro-batch size or max sequence length, or use a device with more memory",
                 gb(totalBytes), device, gb(deviceBytes), gb(weightBytes), gb(gradientBytes), gb(optimizerBytes),
-                gb(activationBytes), gb(logitBytes), gb(reserveBytes), FRAGMENTATION);
+                gb(activationBytes), gb(logitBytes), gb(autocastBytes), gb(reserveBytes), FRAGMENTATION);
     }
 
     /** Throws {@link IllegalStateException} with {@link #refusal} when the estimate does not fit. */

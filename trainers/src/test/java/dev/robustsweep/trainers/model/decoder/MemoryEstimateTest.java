@@ -56,6 +56,33 @@ class MemoryEstimateTest {
         assertTrue(withCkpt.activationBytes() < without.activationBytes() / 10);
     }
 
+    static MemoryEstimate loraBf16(int microBatch, boolean checkpointing) {
+        DecoderConfig c = llama7b();
+        long lora = MemoryEstimate.loraParameters(c, AUTHORS_MODULES, 32);
+        return MemoryEstimate.of(c, new MemoryEstimate.Plan(lora, lora, microBatch, 256, checkpointing,
+                MemoryEstimate.inputWidths(c, AUTHORS_MODULES), true, true));
+    }
+
+    @Test
+    void bf16AutocastAddsItsBf16CopiesAndLlama7bLoraStillFits() {
+        MemoryEstimate fp32 = lora(16, true);
+        MemoryEstimate bf16 = loraBf16(16, true);
+        System.out.println("llama-7b lora bf16: " + bf16 + " / " + loraBf16(4, false));
+        assertEquals(0, fp32.autocastBytes());
+        // one layer's linear weights (4 x 4096^2 + 3 x 4096 x 11008) and the head's (32000 x 4096), 2 bytes each
+        long weightCopies = 2 * (4L * 4096 * 4096 + 3L * 4096 * 11008 + 32000L * 4096);
+        // per token of the one kept layer: linear inputs 7 x 4096 + 11008 (q,k,v,o,gate,up: 4096; down: 11008),
+        // adapter branches 4 x 4096 + 11008, attention operands q 4096 + k, v 2 x 4096 + probabilities 32 x 256
+        long perToken = 6 * 4096 + 11008 + 4 * 4096 + 11008 + 4096 + 2 * 4096 + 32 * 256;
+        long tokens = 16 * 256;
+        assertEquals(weightCopies + 2 * perToken * tokens + 2L * 32000 * tokens, bf16.autocastBytes());
+        assertEquals(fp32.weightBytes(), bf16.weightBytes()); // float32 master weights either way
+        assertTrue(bf16.totalBytes() > fp32.totalBytes());
+        assertNull(bf16.refusal(GPU_80GB, "cuda:0"));
+        assertNull(loraBf16(4, false).refusal(GPU_80GB, "cuda:0"));
+        assertTrue(loraBf16(16, false).refusal(GPU_80GB, "cuda:0").contains("bf16 copies"));
+    }
+
     @Test
     void fullFineTuningOf7bDoesNotFit80Gb() {
         DecoderConfig c = llama7b();
