@@ -2,7 +2,8 @@
 # Runs a benchmark on this machine: bash benchmarks/run.sh <training|...> [args...]
 #   training [methods...] [--rounds N]   step time / tokens/s per method vs LoRA and full FT, with the
 #                                         engine's fp32 matmul rate measured in the same run
-#   decoder [methods...] [--rounds N] [--batch B] [--seq T] [--threads N]
+#   decoder [methods...] [--rounds N] [--batch B] [--seq T] [--threads N] [--no-generation] [--profile DIR];
+#           a method "lora+bf16" runs with bf16
 #                                         SmolLM-135M-shaped random decoder: training tokens/s per method vs the
 #                                         matmul rate, LoRA/full_ft, MonteCLoRA/LoRA; generation with/without KV cache
 set -euo pipefail

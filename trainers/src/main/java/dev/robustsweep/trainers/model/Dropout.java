@@ -4,11 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import ai.djl.Device;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.robustsweep.trainers.runtime.HostMemory;
+import dev.robustsweep.trainers.runtime.HostParallel;
+import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
-import java.util.stream.IntStream;
 
 /**
  * Inverted dropout, active only when the context has dropout on (training, see {@link ForwardContext}): y = x * mask, mask_i = keep_i / (1 - p) with
@@ -44,52 +48,33 @@ public final class Dropout {
      */
     static volatile BiConsumer<Double, NDArray> observer;
 
-    /** Per-thread scratch: the mask is drawn into a reused float[] and copied through a reused direct buffer. */
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    private static final class Scratch {
-        float[] values = new float[0];
-        ByteBuffer direct = ByteBuffer.allocateDirect(0);
-
-        void ensure(int n) {
-            if (values.length < n) {
-                values = new float[n];
-                direct = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
-            }
-        }
-    }
-
     /**
-     * The scaled keep mask [shape]: 1 / (1 - p) with probability 1 - p, else 0, as a tensor in libtorch's
-     * own memory (a clone of the scratch buffer, which the next call overwrites).
+     * The scaled keep mask [shape]: 1 / (1 - p) with probability 1 - p, else 0, written in parallel straight
+     * into a new float32 tensor's memory (converted when the forward pass computes in another type).
      */
     static NDArray mask(NDManager manager, Shape shape, double rate, long seed, DataType type) {
         long size = shape.size();
-        if (size > Integer.MAX_VALUE / 4) throw new IllegalArgumentException("dropout: tensor too large: " + shape);
+        if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("dropout: tensor too large: " + shape);
         int n = (int) size;
         // keep iff the unsigned 32-bit uniform is below this threshold
         long threshold = (long) Math.floor((1 - rate) * 4294967296.0);
         float scale = 1f / (float) (1 - rate); // torch: noise.div_(1 - p) in float
-        Scratch scratch = SCRATCH.get();
-        scratch.ensure(n);
-        float[] values = scratch.values;
+        NDArray mask = JniUtils.createEmptyNdArray((PtNDManager) manager, shape, DataType.FLOAT32, Device.cpu(), SparseFormat.DENSE);
+        FloatBuffer values = HostMemory.of(mask);
+        if (values == null) throw new IllegalStateException("dropout: cannot write the mask into CPU memory");
         int chunks = (n + CHUNK - 1) / CHUNK;
-        IntStream.range(0, chunks).parallel().forEach(c -> {
+        HostParallel.forEach(chunks, c -> {
             SplittableRandom rng = new SplittableRandom(seed + 0x9E3779B97F4A7C15L * c);
             int end = Math.min(n, (c + 1) * CHUNK);
             for (int i = c * CHUNK; i < end; i += 2) {
                 long bits = rng.nextLong();
-                values[i] = (bits >>> 32) < threshold ? scale : 0f;
-                if (i + 1 < end) values[i + 1] = (bits & 0xFFFFFFFFL) < threshold ? scale : 0f;
+                values.put(i, (bits >>> 32) < threshold ? scale : 0f);
+                if (i + 1 < end) values.put(i + 1, (bits & 0xFFFFFFFFL) < threshold ? scale : 0f);
             }
         });
-        ByteBuffer direct = scratch.direct;
-        direct.clear();
-        direct.asFloatBuffer().put(values, 0, n);
-        direct.limit(n * 4);
-        NDArray blob = manager.create(direct, shape, DataType.FLOAT32);
-        NDArray owned = type == DataType.FLOAT32 ? blob.duplicate() : blob.toType(type, true);
-        blob.close();
-        return owned;
+        if (type == DataType.FLOAT32) return mask;
+        NDArray converted = mask.toType(type, true);
+        mask.close();
+        return converted;
     }
 }

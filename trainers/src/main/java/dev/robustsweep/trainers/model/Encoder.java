@@ -24,8 +24,12 @@ public final class Encoder {
         return h;
     }
 
-    /** [batch, seq] 1/0 mask -> [batch, 1, 1, seq] with 0 for tokens and float32's lowest value for pads. */
+    /**
+     * [batch, seq] 1/0 mask -> [batch, 1, 1, seq] with 0 for tokens and float32's lowest value for pads;
+     * null when nothing is padded (adding zeros changes no score, and costs a pass over every [t, t] map).
+     */
     static NDArray additiveMask(NDArray mask) {
+        if (mask.min().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat() > 0) return null;
         return mask.expandDims(1).expandDims(1).sub(Scalars.of(mask, 1)).mul(Scalars.of(mask, Float.MAX_VALUE));
     }
 

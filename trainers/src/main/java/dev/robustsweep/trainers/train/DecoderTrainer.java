@@ -91,8 +91,7 @@ public final class DecoderTrainer {
             }
         }
         try (NDScope ignored = new NDScope()) {
-            NDArray norm = optimizer.gradientNorm();
-            double gradNorm = norm == null ? 0 : norm.getFloat();
+            double gradNorm = optimizer.gradientNorm();
             boolean finite = Double.isFinite(loss) && Double.isFinite(gradNorm);
             if (finite) {
                 // global-norm clipping, both signs: g *= min(1, max_norm / (||g|| + 1e-6)); then AdamW, then the method's hook

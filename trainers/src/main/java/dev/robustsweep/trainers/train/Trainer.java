@@ -101,8 +101,7 @@ public final class Trainer {
                 collector.backward(lossArray);
             }
             double loss = lossArray.getFloat();
-            NDArray norm = optimizer.gradientNorm();
-            double gradNorm = norm == null ? 0 : norm.getFloat();
+            double gradNorm = optimizer.gradientNorm();
             boolean finite = Double.isFinite(loss) && Double.isFinite(gradNorm);
             Map<String, Double> extraValues = new LinkedHashMap<>();
             if (finite) {

@@ -52,6 +52,7 @@ public final class DecoderBenchmark {
         int seq = 128;
         int threads = 1;
         boolean generation = true;
+        Path profileDir = null; // --profile DIR: one step per method under libtorch's profiler (chrome trace DIR/METHOD.json)
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -59,6 +60,7 @@ public final class DecoderBenchmark {
                 case "--seq" -> seq = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--no-generation" -> generation = false;
+                case "--profile" -> profileDir = Path.of(args[++i]);
                 default -> methods.add(args[i]);
             }
         }
@@ -103,6 +105,14 @@ public final class DecoderBenchmark {
             List<Runner> runners = new ArrayList<>();
             for (String m : methods) runners.add(new Runner(m, folder, manager, ids));
             for (Runner r : runners) r.step(); // warm-up
+            if (profileDir != null) {
+                Files.createDirectories(profileDir);
+                for (Runner r : runners) {
+                    JniUtils.startProfile(false, false, false);
+                    r.step();
+                    JniUtils.stopProfile(profileDir.resolve(r.method + ".json").toString());
+                }
+            }
             for (int round = 0; round < rounds; round++) for (Runner r : runners) r.timeSteps(2);
             double lora = runners.stream().filter(r -> r.method.equals("lora")).mapToDouble(Runner::median).findFirst().orElse(Double.NaN);
             double full = runners.stream().filter(r -> r.method.equals("full_ft")).mapToDouble(Runner::median).findFirst().orElse(Double.NaN);

@@ -63,7 +63,7 @@ class AdamWTest {
                     // d/da (a^2/2) = 3, d/db sum(b^2/2) = (4, 0): norm 5
                     gc.backward(a.array().square().sum().div(2).add(b.array().square().sum().div(2)));
                 }
-                assertEquals(5.0, opt.gradientNorm().getFloat(), 1e-6);
+                assertEquals(5.0, opt.gradientNorm(), 1e-6);
                 opt.zeroGradients();
             }
         }
@@ -119,6 +119,44 @@ class AdamWTest {
                 assertEquals(0.75, g[0], 1e-7);
                 assertEquals(-1.0, g[1], 1e-7);
                 opt.zeroGradients();
+            }
+        }
+    }
+
+    /**
+     * The fused CPU pass (float32) and the engine-op path (taken for float64, as for GPU tensors) compute the
+     * same recurrence: three steps with weight decay and clipping agree to float32 rounding.
+     */
+    @Test
+    void fusedCpuPassEqualsEngineOps() {
+        var engine = EngineSetup.start(0);
+        try (NDManager manager = engine.newBaseManager()) {
+            float[] init = new float[70_000]; // more than one parallel chunk
+            for (int i = 0; i < init.length; i++) init[i] = (float) Math.sin(i * 0.37) * 2;
+            Parameter fused = new Parameter("fused", manager.create(init), true);
+            Parameter ops = new Parameter("ops", manager.create(init).toType(ai.djl.ndarray.types.DataType.FLOAT64, true), true);
+            fused.setTrainable(true);
+            ops.setTrainable(true);
+            AdamW a = new AdamW(List.of(fused), 0.9, 0.999, 1e-8, 0.1, manager);
+            AdamW b = new AdamW(List.of(ops), 0.9, 0.999, 1e-8, 0.1, manager);
+            for (int t = 1; t <= 3; t++) {
+                for (Parameter p : List.of(fused, ops)) {
+                    AdamW opt = p == fused ? a : b;
+                    try (NDScope ignored = new NDScope()) {
+                        try (GradientCollector gc = engine.newGradientCollector()) {
+                            NDArray w = p.array();
+                            gc.backward(w.square().sum().div(2).add(w.sum().mul(0.3)));
+                        }
+                        double norm = opt.gradientNorm();
+                        opt.step(0.01, Math.min(1.0, 50.0 / (norm + 1e-6)));
+                        opt.zeroGradients();
+                    }
+                }
+                float[] x = fused.array().toFloatArray();
+                double[] y = ops.array().toDoubleArray();
+                double worst = 0;
+                for (int i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
+                assertEquals(0.0, worst, 2e-6, "step " + t);
             }
         }
     }

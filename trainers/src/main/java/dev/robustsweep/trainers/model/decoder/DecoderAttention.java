@@ -58,7 +58,8 @@ public final class DecoderAttention {
         // grouped-query attention without copying keys: queries [b, kv, group, t, d] against keys [b, kv, 1, d, T]
         NDArray qg = q.reshape(b, kvHeads, group, t, headDim);
         NDArray kt = k.transpose(0, 1, 3, 2).reshape(b, kvHeads, 1, headDim, total);
-        NDArray scores = Linear.matMul(qg, kt, ctx).mul(Scalars.of(qg, 1.0 / Math.sqrt(headDim))).add(additiveMask);
+        // (q / sqrt(d)) k^T: the scale on q (t x d) rather than on the scores (t x T)
+        NDArray scores = Linear.matMul(qg.mul(Scalars.of(qg, 1.0 / Math.sqrt(headDim))), kt, ctx).add(additiveMask);
         NDArray probs = Dropout.apply(scores.softmax(-1), attentionDropout, ctx);
         NDArray context = Linear.matMul(probs, v.reshape(b, kvHeads, 1, total, headDim), ctx) // [b, kv, group, t, d]
                 .reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
