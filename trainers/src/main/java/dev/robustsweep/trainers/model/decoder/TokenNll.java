@@ -3,6 +3,7 @@ package dev.robustsweep.trainers.model.decoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.robustsweep.trainers.model.Scalars;
 
 /**
@@ -16,7 +17,10 @@ public final class TokenNll {
 
     private TokenNll() {}
 
-    /** Per-token NLL [batch, seq - 1] (0 where ignored) and its 1/0 mask, for logits [b, seq, V] and labels [b, seq]. */
+    /**
+     * Per-token NLL [batch, seq] (0 where ignored) and its 1/0 mask, for logits [b, seq, V] and labels [b, seq]:
+     * position t is scored against label t + 1, and the last position, which has no next token, is ignored.
+     */
     public record PerToken(NDArray nll, NDArray mask) {
         /** Number of scored tokens. */
         public long count() {
@@ -25,8 +29,12 @@ public final class TokenNll {
     }
 
     public static PerToken perToken(NDArray logits, NDArray labels) {
-        NDArray logProbs = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1);
-        NDArray target = labels.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
+        // as Hugging Face's ForCausalLMLoss: labels padded with one ignore_index and shifted left, so the logits
+        // are used whole (slicing them would cost a [b, seq, V] zero-filled gradient and a copy in the backward)
+        NDArray logProbs = logits.logSoftmax(-1);
+        NDArray ids = labels.toType(DataType.INT64, false);
+        NDArray pad = ids.getManager().full(new Shape(ids.getShape().get(0), 1), (int) IGNORE_INDEX, DataType.INT64).toDevice(ids.getDevice(), false);
+        NDArray target = ids.get(new NDIndex(":, 1:")).concat(pad, 1);
         NDArray ignoreIds = target.getManager().full(target.getShape(), (int) IGNORE_INDEX, DataType.INT64).toDevice(target.getDevice(), false);
         NDArray ignored = target.eq(ignoreIds);
         NDArray mask = ignored.logicalNot().toType(DataType.FLOAT32, false);
