@@ -49,8 +49,9 @@ public final class DurationEstimate {
      * Fixed costs of a decoder trial on CPU, measured with grids/quickstart-decoder.yaml on this project's
      * 2-core machine (tiny-llama, both dominated by per-operation overhead, not FLOPs): first about 1 s per
      * training micro-batch of 4 x 470 tokens and 0.08 s per generated token of an evaluation batch (shared
-     * machine); re-measured after the trainer's speed-ups (issue 12: median 0.33 s and 0.032 s, the sweep
-     * 2m04s against an estimate of 3m58s), set between the two so that either is within 1.5x.
+     * machine); re-measured in issue 12 (trainer of commit a08b296, the sweep alone under the CPU lock:
+     * median 0.33 s and 0.032 s, the sweep 2m04s against an estimate of 3m58s); set between the two so
+     * that either is within 1.5x.
      */
     static final double MICRO_BATCH_S = 0.5;
     static final double GENERATION_STEP_S = 0.05;
