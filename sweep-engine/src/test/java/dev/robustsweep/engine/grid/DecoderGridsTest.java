@@ -39,7 +39,8 @@ class DecoderGridsTest {
         assertEquals(6 * 100, size.dev());
         assertTrue(v.resources().decoders().containsKey(TinyLlama.ID));
         double seconds = DurationEstimate.sweepSeconds(v, v.grid().execution());
-        assertTrue(seconds > 10 && seconds < 600, "estimate " + seconds + " s");
+        // measured end to end on the 2-core machine (issue 12): 2m04s; the dry run must be within 1.5x of it
+        assertTrue(seconds > 124 / 1.5 && seconds < 124 * 1.5, "estimate " + seconds + " s");
     }
 
     @Test

@@ -118,6 +118,13 @@ public final class PosthocEvaluation {
                 double t = TemperatureScaling.fit(held);
                 predictive = TemperatureScaling.apply(lastDev, t);
                 state.put("temperature", t);
+                state.put("temperature_search_range", TemperatureScaling.searchRange());
+                String bound = TemperatureScaling.atBound(t);
+                state.put("temperature_at_bound", bound == null ? "none" : bound);
+                if (bound != null) {
+                    System.err.printf("warning: temperature T = %.4g is at the %s end of its search range [e^-10, e^10] (result.json:"
+                            + " posthoc.temperature_at_bound)%n", t, bound);
+                }
                 state.put("holdout_examples", holdout.size());
                 state.put("holdout_nll_before", TemperatureScaling.nll(held, 1.0));
                 state.put("holdout_nll_after", TemperatureScaling.nll(held, 1.0 / t));

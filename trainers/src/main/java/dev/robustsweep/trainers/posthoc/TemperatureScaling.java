@@ -41,6 +41,21 @@ public final class TemperatureScaling {
         return 1.0 / Math.exp((a + b) / 2);
     }
 
+    /**
+     * "upper" when the fitted T is at the search range's upper end e^10 (the held-out NLL still falls as
+     * T grows: the fine-tune predicts no better than uniform there, and T -> infinity is the uniform
+     * prediction), "lower" at e^-10, null inside the range.
+     */
+    public static String atBound(double temperature) {
+        double log = Math.log(temperature);
+        return log >= HI - 1e-6 ? "upper" : log <= LO + 1e-6 ? "lower" : null;
+    }
+
+    /** The search range of T, [e^-10, e^10]. */
+    public static double[] searchRange() {
+        return new double[] {Math.exp(LO), Math.exp(HI)};
+    }
+
     /** Mean NLL of the gold labels under softmax(beta z). */
     static double nll(Predictions p, double beta) {
         int k = p.k();

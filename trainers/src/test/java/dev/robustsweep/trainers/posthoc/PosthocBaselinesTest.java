@@ -127,6 +127,7 @@ class PosthocBaselinesTest {
         assertEquals(5, pa.get("holdout_examples")); // round(0.1 x 48)
         double t = (Double) pa.get("temperature");
         assertTrue(t > 0 && Double.isFinite(t));
+        assertEquals(TemperatureScaling.atBound(t) == null ? "none" : TemperatureScaling.atBound(t), pa.get("temperature_at_bound"));
         // the held-out NLL does not get worse by fitting T on it
         assertTrue((Double) pa.get("holdout_nll_after") <= (Double) pa.get("holdout_nll_before") + 1e-12);
         // the dev scores did see the flipped labels: accuracy mirrors (binary, same predictions)

@@ -72,4 +72,20 @@ class TemperatureScalingTest {
         assertEquals(2.0 / 3, Math.exp(scaled.logProbs()[0]), 1e-6);
         assertEquals(1.0 / 3, Math.exp(scaled.logProbs()[1]), 1e-6);
     }
+
+    /**
+     * Predictions that point at the wrong class (log-probabilities of the gold label are the lowest): the
+     * held-out NLL falls monotonically in T, so the fit ends on the range's upper end and says so; a fit
+     * inside the range reports no bound.
+     */
+    @Test
+    void aFitOnAnEndOfTheRangeIsReported() {
+        Predictions wrong = new Predictions(new float[] {(float) Math.log(0.1), (float) Math.log(0.9), (float) Math.log(0.8), (float) Math.log(0.2)},
+                new int[] {0, 1}, 2);
+        double t = TemperatureScaling.fit(wrong);
+        assertEquals(Math.exp(10), t, Math.exp(10) * 1e-6);
+        assertEquals("upper", TemperatureScaling.atBound(t));
+        assertEquals(null, TemperatureScaling.atBound(TemperatureScaling.fit(synthetic(2_000, 2, 1.7, 3))));
+        assertEquals("lower", TemperatureScaling.atBound(Math.exp(-10)));
+    }
 }
