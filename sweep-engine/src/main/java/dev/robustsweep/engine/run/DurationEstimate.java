@@ -28,10 +28,12 @@ public final class DurationEstimate {
     static final double STARTUP_S = 3.0;
     /**
      * Effective CPU throughput per thread in the nominal FLOPs counted here (6 x parameters per training
-     * token, 3 x per evaluation token): calibrated so that grids/quickstart.yaml (20 trials, 2 workers x
-     * 1 thread) is estimated at 3m41s against 3m04s measured on a quiet 2-core machine (docs/engine.md).
+     * token, 3 x per evaluation token). Quiet 2-core machines measured 2x apart in speed (matmul 175 vs
+     * 342 GFLOP/s on 2 threads); 90e9 keeps both measured grids within 1.5x: grids/quickstart.yaml 3m43s
+     * estimated vs 2m35s measured on the fast one, grids/ministudy-mrpc.yaml 30m57s vs about 45 min on the
+     * slow one (docs/engine.md). Run-folder timings calibrate it per machine ({@link #calibrate}).
      */
-    static final double CPU_FLOPS_PER_THREAD = 60e9;
+    static final double CPU_FLOPS_PER_THREAD = 90e9;
     /** Sustained FLOP/s of one GPU trial (bf16 off; a conservative A100/H100-class figure). */
     static final double GPU_FLOPS = 2e13;
     /** Mean tokens per example when max_seq_length does not bind (GLUE sentence pairs). */
