@@ -220,14 +220,7 @@ class McDropoutOracleTest {
         SplittableRandom rng = new SplittableRandom(77);
         List<TokenizedExample> out = new ArrayList<>();
         for (int i = 0; i < EXAMPLES; i++) {
-            int n = 5 + i;
-            long[] ids = new long[n];
-            long[] types = new long[n];
-            for (int j = 0; j < n; j++) {
-                ids[j] = j == 0 ? (roberta ? 0 : 101) : j == n - 1 ? (roberta ? 2 : 102) : 1000 + rng.nextInt(5000);
-                types[j] = !roberta && j >= n / 2 ? 1 : 0;
-            }
-            out.add(new TokenizedExample(ids, types, i % 3 == 0 ? 0 : 1));
+            out.add(OracleInputs.sequence(roberta, 5 + i, rng, i % 3 == 0 ? 0 : 1));
         }
         return out;
     }

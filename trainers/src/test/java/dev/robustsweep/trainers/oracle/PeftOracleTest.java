@@ -296,15 +296,8 @@ class PeftOracleTest {
         SplittableRandom rng = new SplittableRandom(seed);
         List<TokenizedExample> out = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            int n = 5 + rng.nextInt(8);
-            long[] ids = new long[n];
-            long[] types = new long[n];
-            for (int j = 0; j < n; j++) {
-                ids[j] = j == 0 ? (roberta ? 0 : 101) : j == n - 1 ? (roberta ? 2 : 102) : 1000 + rng.nextInt(5000);
-                types[j] = !roberta && j >= n / 2 ? 1 : 0;
-            }
             // 4 of 6 labels 1: with balanced labels and p ~ 1/2 the bias gradient sum_i (p_i - y_i) cancels to rounding
-            out.add(new TokenizedExample(ids, types, i % 3 == 0 ? 0 : 1));
+            out.add(OracleInputs.sequence(roberta, 5 + rng.nextInt(8), rng, i % 3 == 0 ? 0 : 1));
         }
         return out;
     }
