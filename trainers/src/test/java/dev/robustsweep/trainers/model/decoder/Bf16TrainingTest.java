@@ -124,11 +124,7 @@ class Bf16TrainingTest {
         Engine engine = EngineSetup.start(0);
         long[][] ids = DecoderParityTest.leftPad(DecoderParityTest.PROMPTS, 0);
         long[][] mask = DecoderParityTest.maskOf(DecoderParityTest.PROMPTS);
-        long[][] labels = new long[ids.length][];
-        for (int r = 0; r < ids.length; r++) {
-            labels[r] = ids[r].clone();
-            for (int j = 0; j < ids[r].length; j++) if (mask[r][j] == 0) labels[r][j] = TokenNll.IGNORE_INDEX;
-        }
+        long[][] labels = DecoderParityTest.labelsIgnoringPads(ids, mask);
         try (NDManager m = engine.newBaseManager()) {
             CausalLm lm = new CausalLmBuilder(DecoderFolder.load(folder), m).build();
             List<Parameter> trainable = full ? lm.baseParameters() : loraOn(lm.targetLinears(List.of("q_proj", "v_proj", "up_proj", "down_proj")), m);

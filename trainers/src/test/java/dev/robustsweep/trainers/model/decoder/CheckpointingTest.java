@@ -39,11 +39,7 @@ class CheckpointingTest {
         Engine engine = EngineSetup.start(0);
         long[][] ids = DecoderParityTest.leftPad(DecoderParityTest.PROMPTS, 0);
         long[][] mask = DecoderParityTest.maskOf(DecoderParityTest.PROMPTS);
-        long[][] labels = new long[ids.length][];
-        for (int r = 0; r < ids.length; r++) {
-            labels[r] = ids[r].clone();
-            for (int j = 0; j < ids[r].length; j++) if (mask[r][j] == 0) labels[r][j] = TokenNll.IGNORE_INDEX;
-        }
+        long[][] labels = DecoderParityTest.labelsIgnoringPads(ids, mask);
         List<float[]> grads = new ArrayList<>();
         float[] losses = new float[2];
         for (int run = 0; run < 2; run++) {

@@ -173,11 +173,7 @@ class DecoderParityTest {
         Path folder = TinyDecoderFolder.write(dir.resolve("lora"), LLAMA, 31);
         long[][] ids = leftPad(PROMPTS, 0);
         long[][] mask = maskOf(PROMPTS);
-        long[][] labels = new long[ids.length][];
-        for (int r = 0; r < ids.length; r++) {
-            labels[r] = ids[r].clone();
-            for (int j = 0; j < labels[r].length; j++) if (mask[r][j] == 0) labels[r][j] = TokenNll.IGNORE_INDEX;
-        }
+        long[][] labels = labelsIgnoringPads(ids, mask);
         labels[2][3] = TokenNll.IGNORE_INDEX; // a masked prompt token inside a row
         labels[2][4] = TokenNll.IGNORE_INDEX;
         try (NDManager m = engine.newBaseManager()) {
@@ -249,6 +245,16 @@ class DecoderParityTest {
             System.arraycopy(p, 0, out[r], n - p.length, p.length);
         }
         return out;
+    }
+
+    /** Labels = the ids, with pad positions (mask 0) set to TokenNll.IGNORE_INDEX. */
+    static long[][] labelsIgnoringPads(long[][] ids, long[][] mask) {
+        long[][] labels = new long[ids.length][];
+        for (int r = 0; r < ids.length; r++) {
+            labels[r] = ids[r].clone();
+            for (int j = 0; j < ids[r].length; j++) if (mask[r][j] == 0) labels[r][j] = TokenNll.IGNORE_INDEX;
+        }
+        return labels;
     }
 
     static long[][] maskOf(List<long[]> prompts) {
