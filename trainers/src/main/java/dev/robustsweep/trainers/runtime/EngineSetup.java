@@ -13,8 +13,12 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class EngineSetup {
     private EngineSetup() {}
 
-    /** Starts the PyTorch engine offline; sets intra-op threads when > 0. */
+    /**
+     * Starts the PyTorch engine offline; sets intra-op threads when > 0. Also tunes glibc malloc so that
+     * tensor memory is reused from step to step ({@link MallocTuning}).
+     */
     public static Engine start(int threads) {
+        MallocTuning.apply();
         System.setProperty("ai.djl.offline", "true");
         if (System.getenv("PYTORCH_VERSION") == null && System.getProperty("PYTORCH_VERSION") == null) {
             System.setProperty("PYTORCH_VERSION", "2.7.1");
