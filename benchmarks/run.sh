@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs a benchmark on this machine: bash benchmarks/run.sh <training|...> [args...]
-#   training [methods...] [--rounds N]   step time / tokens/s per method vs LoRA and full FT, with the
-#                                         engine's fp32 matmul rate measured in the same run
+#   training [methods...] [--rounds N] [--memory] [--profile DIR] [--torch]
+#                                         step time / tokens/s per method vs LoRA and full FT, with the
+#                                         engine's fp32 matmul rate measured in the same run; --torch adds the
+#                                         same step in PyTorch eager (benchmarks/torch_training.py) side by side
 #   decoder [methods...] [--rounds N] [--batch B] [--seq T] [--threads N] [--no-generation] [--profile DIR];
 #           a method "lora+bf16" runs with bf16
 #                                         SmolLM-135M-shaped random decoder: training tokens/s per method vs the

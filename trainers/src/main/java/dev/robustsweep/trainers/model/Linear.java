@@ -1,6 +1,7 @@
 package dev.robustsweep.trainers.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import dev.robustsweep.trainers.adapters.Adapter;
 
 /**
@@ -26,6 +27,19 @@ public final class Linear {
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias, ForwardContext ctx) {
         if (ctx.bf16()) return Bf16Autocast.linear(x, weight, bias);
         return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * y + x W^T for y [..., n_out], x [..., n_in] (an adapter's low-rank path added to the base output): in
+     * float32 one torch.addmm(y, x, W^T) over 2-D views, whose GEMM accumulates into a copy of y instead of
+     * writing x W^T and adding it in a second pass. Under bf16 the product is autocast and added in float32.
+     */
+    public static NDArray addLinear(NDArray y, NDArray x, NDArray weight, ForwardContext ctx) {
+        if (ctx.bf16()) return y.add(linear(x, weight, null, ctx));
+        Shape shape = y.getShape();
+        NDArray sum = linear(x.reshape(-1, x.getShape().get(x.getShape().dimension() - 1)), weight,
+                y.reshape(-1, shape.get(shape.dimension() - 1)), ctx);
+        return sum.reshape(shape);
     }
 
     /** a @ b (torch.matmul); under bf16 with bfloat16 operands and a float32 result, as autocast. */

@@ -37,15 +37,22 @@ import java.util.List;
  * matrix-multiply rate measured in the same run. Methods are interleaved round by round, so machine
  * noise hits all of them alike; the median step time of each is reported.
  *
- * <p>Run: {@code bash benchmarks/run.sh training [methods...] [--rounds N] [--memory]}
+ * <p>Run: {@code bash benchmarks/run.sh training [methods...] [--rounds N] [--memory] [--profile DIR]};
+ * {@code --profile DIR} writes one step per method under libtorch's profiler (chrome trace DIR/METHOD.json);
+ * {@code --torch} then runs the same step in PyTorch eager (benchmarks/torch_training.py: the Hugging Face +
+ * PEFT step in plain torch, same checkpoint and shapes, same thread count) and sets the two side by side.
  */
 public final class TrainingBenchmark {
     public static void main(String[] args) throws Exception {
         List<String> methods = new ArrayList<>();
         int rounds = 6;
         boolean memory = false;
+        Path profileDir = null;
+        boolean torch = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--rounds")) rounds = Integer.parseInt(args[++i]);
+            else if (args[i].equals("--profile")) profileDir = Path.of(args[++i]);
+            else if (args[i].equals("--torch")) torch = true;
             else if (args[i].equals("--memory")) memory = true;
             else if (args[i].equals("--probe")) {
                 probe(args[++i]);
@@ -98,6 +105,14 @@ public final class TrainingBenchmark {
             List<Runner> runners = new ArrayList<>();
             for (String m : methods) runners.add(new Runner(m, folder, manager, batches));
             for (Runner r : runners) r.warmUp();
+            if (profileDir != null) {
+                java.nio.file.Files.createDirectories(profileDir);
+                for (Runner r : runners) {
+                    JniUtils.startProfile(false, false, false);
+                    r.step();
+                    JniUtils.stopProfile(profileDir.resolve(r.method + ".json").toString());
+                }
+            }
             for (int round = 0; round < rounds; round++) {
                 for (Runner r : runners) r.timeSteps(4);
                 for (Runner r : runners) r.timeEval(3);
@@ -113,8 +128,51 @@ public final class TrainingBenchmark {
                 System.out.printf("%-11s %14.3f %9.0f %8.2f %10.2f %17.1f %14.2f %7.3f %13.3f%n", r.method, s, tokens / s,
                         s / loraMedian, s / fullMedian, rate, rate / projRate, r.evalMedian(), r.evalMedian() / loraEval);
             }
+            if (torch) torchReference(rounds, runners, projRate, fullFlops);
             if (memory) memoryTable(methods);
             System.out.printf("peak RSS %.2f GiB%n", PeakMemory.peakRssBytes() / (double) (1L << 30));
+        }
+    }
+
+    /**
+     * The same training step in PyTorch eager (benchmarks/torch_training.py), full_ft and LoRA interleaved
+     * as here, beside this run's figures: each engine's step time against its own matmul rate, and LoRA / full_ft.
+     */
+    private static void torchReference(int rounds, List<Runner> runners, double projRate, double fullFlops) throws Exception {
+        Path script = Path.of(System.getProperty("robustsweep.home", "."), "benchmarks", "torch_training.py");
+        String python = java.util.stream.Stream.of("/usr/bin/python3", "python3").filter(TrainingBenchmark::importsTorch).findFirst()
+                .orElseThrow(() -> new IllegalStateException("--torch: no python3 that imports torch (bash .ci/torch-setup.sh installs Debian's)"));
+        Process p = new ProcessBuilder(python, script.toString(), EmbeddedMiniLm.folder().toString(), String.valueOf(rounds),
+                String.valueOf(JniUtils.getNumThreads())).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalStateException(script + " failed:\n" + out);
+        java.util.Map<String, Double> torchSteps = new java.util.HashMap<>();
+        double torchRate = Double.NaN;
+        String header = "";
+        for (String line : out.lines().toList()) {
+            String[] f = line.split(" ");
+            if (line.startsWith("torch ")) header = line;
+            else if (f[0].equals("matmul_rate_gflops")) torchRate = Double.parseDouble(f[1]);
+            else if (f[0].equals("step_s")) torchSteps.put(f[1], Double.parseDouble(f[2]));
+        }
+        double full = runners.stream().filter(r -> r.method.equals("full_ft")).mapToDouble(Runner::median).findFirst().orElse(Double.NaN);
+        double lora = runners.stream().filter(r -> r.method.equals("lora")).mapToDouble(Runner::median).findFirst().orElse(Double.NaN);
+        double tFull = torchSteps.getOrDefault("full_ft", Double.NaN);
+        double tLora = torchSteps.getOrDefault("lora", Double.NaN);
+        System.out.println();
+        System.out.println("PyTorch eager reference, same checkpoint, shapes and thread count (" + header + "):");
+        System.out.println("engine       matmul_GFLOP/s  full_ft_s  full_ft_of_matmul_rate  lora_s  lora_vs_full_ft");
+        System.out.printf("%-12s %14.1f %10.3f %23.2f %7.3f %16.2f%n", "RobustSweep", projRate, full, fullFlops / full / 1e9 / projRate, lora, lora / full);
+        System.out.printf("%-12s %14.1f %10.3f %23.2f %7.3f %16.2f%n", "PyTorch", torchRate, tFull, fullFlops / tFull / 1e9 / torchRate, tLora, tLora / tFull);
+    }
+
+    private static boolean importsTorch(String python) {
+        try {
+            Process p = new ProcessBuilder(python, "-c", "import torch, numpy").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (Exception e) {
+            return false;
         }
     }
 
@@ -263,7 +321,7 @@ public final class TrainingBenchmark {
             }
         }
 
-        private void step() {
+        void step() {
             trainer.step(batches.get(next++ % batches.size()));
         }
 

@@ -71,7 +71,7 @@ public final class AdaLoraAdapter implements Adapter {
         NDArray ae = a.array().mul(e.array().reshape(-1, 1));
         NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), ae, null, ctx);
         // the scale multiplies the small P [n_out, r], not the [batch, seq, n_out] output
-        return y.add(Linear.linear(h, b.array().mul(Scalars.of(b.array(), scale)), null, ctx));
+        return Linear.addLinear(y, h, b.array().mul(Scalars.of(b.array(), scale)), ctx);
     }
 
     @Override

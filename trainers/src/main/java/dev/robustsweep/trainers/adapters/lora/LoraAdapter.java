@@ -58,14 +58,22 @@ public class LoraAdapter implements Adapter {
     @Override
     public NDArray forward(NDArray x, Linear base, ForwardContext ctx) {
         NDArray y = Linear.linear(x, base.weight().array(), base.bias() == null ? null : base.bias().array(), ctx);
-        return y.add(delta(x, ctx));
+        return Linear.addLinear(y, down(x, ctx), scaledB(), ctx);
     }
 
     /** scaling * B A dropout(x): the low-rank path, x [..., n_in] -> [..., n_out]. */
     protected NDArray delta(NDArray x, ForwardContext ctx) {
-        NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), a.array(), null, ctx);
-        // scaling multiplies the small B [n_out, r], not the [batch, seq, n_out] output
-        return Linear.linear(h, b.array().mul(Scalars.of(b.array(), scaling)), null, ctx);
+        return Linear.linear(down(x, ctx), scaledB(), null, ctx);
+    }
+
+    /** h = A dropout(x), [..., r]. */
+    private NDArray down(NDArray x, ForwardContext ctx) {
+        return Linear.linear(Dropout.apply(x, dropout, ctx), a.array(), null, ctx);
+    }
+
+    /** scaling * B: scaling multiplies the small B [n_out, r], not the [batch, seq, n_out] output. */
+    private NDArray scaledB() {
+        return b.array().mul(Scalars.of(b.array(), scaling));
     }
 
     @Override

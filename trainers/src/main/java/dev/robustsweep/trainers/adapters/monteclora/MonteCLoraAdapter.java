@@ -90,7 +90,7 @@ public final class MonteCLoraAdapter extends LoraAdapter {
         NDArray down = ctx.training() ? stochasticA() : a.array();
         NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), down, null, ctx);
         // scaling multiplies the small B [n_out, r], not the [batch, seq, n_out] output
-        return y.add(Linear.linear(h, b.array().mul(Scalars.of(b.array(), scaling)), null, ctx));
+        return Linear.addLinear(y, h, b.array().mul(Scalars.of(b.array(), scaling)), ctx);
     }
 
     /** One draw of A_used = A + epsilon W (Algorithm 1 steps 1-4); records T and pi for the step's losses. */
