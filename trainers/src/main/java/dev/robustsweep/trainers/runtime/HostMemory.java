@@ -5,8 +5,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 
 /**
  * A float view that shares the memory of a contiguous float32 CPU tensor (libtorch's own storage), so
@@ -42,6 +44,17 @@ public final class HostMemory {
 
     /** The tensor's float32 elements as a shared view, or null when only engine ops may touch it. */
     public static FloatBuffer of(NDArray array) {
+        ByteBuffer bytes = bytes(array);
+        return bytes == null ? null : bytes.asFloatBuffer();
+    }
+
+    /** The same shared view as {@link #of}, holding the elements' bit patterns (Float.floatToRawIntBits). */
+    public static IntBuffer bitsOf(NDArray array) {
+        ByteBuffer bytes = bytes(array);
+        return bytes == null ? null : bytes.asIntBuffer();
+    }
+
+    private static ByteBuffer bytes(NDArray array) {
         if (IS_CONTIGUOUS == null || !(array instanceof PtNDArray pt)) return null;
         if (array.getDevice().isGpu() || array.getDataType() != DataType.FLOAT32 || array.isSparse()) return null;
         try {
@@ -50,7 +63,7 @@ public final class HostMemory {
             return null;
         }
         // contiguous and dense: DJL returns a direct buffer over the tensor's data pointer (no copy)
-        FloatBuffer view = array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        return view.capacity() == array.size() ? view : null;
+        ByteBuffer view = array.toByteBuffer(true).order(ByteOrder.nativeOrder());
+        return view.capacity() == array.size() * 4 ? view : null;
     }
 }

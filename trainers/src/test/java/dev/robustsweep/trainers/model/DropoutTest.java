@@ -98,4 +98,31 @@ class DropoutTest {
             assertSame(x, Dropout.apply(x, 0.0, ForwardContext.TRAIN));
         }
     }
+
+    /**
+     * Every mask element follows the documented rule, written out plainly: chunk c of 65,536 elements draws
+     * from SplittableRandom(seed + 0x9E3779B97F4A7C15 c); elements 2j and 2j + 1 of a chunk take the high and
+     * low 32 bits u of its j-th long and are kept (1 / (1 - p)) iff u < floor((1 - p) 2^32). An odd tail
+     * and rates whose threshold sits at both ends of the range included.
+     */
+    @Test
+    void everyElementFollowsTheDocumentedStream() {
+        int n = 3 * 65536 + 5;
+        long seed = 0x5EEDL;
+        try (NDManager m = EngineSetup.start(0).newBaseManager()) {
+            for (double p : new double[] {0.1, 0.5, 1e-9, 1 - 1e-9}) {
+                float[] mask = Dropout.mask(m, new Shape(n), p, seed, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray();
+                long threshold = (long) Math.floor((1 - p) * 4294967296.0);
+                float scale = 1f / (float) (1 - p);
+                for (int c = 0; c * 65536 < n; c++) {
+                    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed + 0x9E3779B97F4A7C15L * c);
+                    for (int i = c * 65536; i < Math.min(n, (c + 1) * 65536); i += 2) {
+                        long bits = rng.nextLong();
+                        assertEquals((bits >>> 32) < threshold ? scale : 0f, mask[i], "element " + i + ", p " + p);
+                        if (i + 1 < n) assertEquals((bits & 0xFFFFFFFFL) < threshold ? scale : 0f, mask[i + 1], "element " + (i + 1) + ", p " + p);
+                    }
+                }
+            }
+        }
+    }
 }
