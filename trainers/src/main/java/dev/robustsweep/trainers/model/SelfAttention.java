@@ -35,9 +35,10 @@ public final class SelfAttention {
         long hidden = x.getShape().get(2);
         long d = hidden / heads;
         // project and split heads: [b, t, hidden] -> [b, heads, t, d]
-        NDArray q = query.forward(x, ctx).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
-        NDArray k = key.forward(x, ctx).reshape(b, t, heads, d).transpose(0, 2, 3, 1);
-        NDArray v = value.forward(x, ctx).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
+        NDArray[] qkv = SharedInput.forward(x, ctx, query, key, value);
+        NDArray q = qkv[0].reshape(b, t, heads, d).transpose(0, 2, 1, 3);
+        NDArray k = qkv[1].reshape(b, t, heads, d).transpose(0, 2, 3, 1);
+        NDArray v = qkv[2].reshape(b, t, heads, d).transpose(0, 2, 1, 3);
         // scaled dot-product scores (q / sqrt(d)) k^T: the scale on q, 4x fewer elements than on the [t, t]
         // scores when t = 128 with d = 32; plus the padding mask, absent when the batch has no padding
         NDArray scores = Linear.matMul(q.mul(Scalars.of(q, 1.0 / Math.sqrt(d))), k, ctx);

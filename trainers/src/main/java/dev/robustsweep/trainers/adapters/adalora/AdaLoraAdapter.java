@@ -4,8 +4,7 @@ import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.robustsweep.trainers.adapters.Adapter;
-import dev.robustsweep.trainers.model.Dropout;
+import dev.robustsweep.trainers.adapters.LowRankUpdate;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.Linear;
 import dev.robustsweep.trainers.model.Parameter;
@@ -23,7 +22,7 @@ import java.util.SplittableRandom;
  * scaling = lora_alpha (r when lora_alpha is 0); r is the built rank (PEFT's ranknum, fixed).
  * Merge: W0 += scaling / (r + 1e-5) * B (A * E).
  */
-public final class AdaLoraAdapter implements Adapter {
+public final class AdaLoraAdapter implements LowRankUpdate {
     private final Parameter a;
     private final Parameter b;
     private final Parameter e;
@@ -64,14 +63,21 @@ public final class AdaLoraAdapter implements Adapter {
         return out;
     }
 
+    /** D = Q scaled row-wise by lambda: (A * E) [r, n_in]. */
     @Override
-    public NDArray forward(NDArray x, Linear base, ForwardContext ctx) {
-        NDArray y = Linear.linear(x, base.weight().array(), base.bias() == null ? null : base.bias().array(), ctx);
-        // Q scaled row-wise by lambda: (A * E) [r, n_in]
-        NDArray ae = a.array().mul(e.array().reshape(-1, 1));
-        NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), ae, null, ctx);
-        // the scale multiplies the small P [n_out, r], not the [batch, seq, n_out] output
-        return Linear.addLinear(y, h, b.array().mul(Scalars.of(b.array(), scale)), ctx);
+    public NDArray down(ForwardContext ctx) {
+        return a.array().mul(e.array().reshape(-1, 1));
+    }
+
+    /** U = scale * P (the scale multiplies the small P [n_out, r], not the [batch, seq, n_out] output). */
+    @Override
+    public NDArray up() {
+        return b.array().mul(Scalars.of(b.array(), scale));
+    }
+
+    @Override
+    public double inputDropout() {
+        return dropout;
     }
 
     @Override

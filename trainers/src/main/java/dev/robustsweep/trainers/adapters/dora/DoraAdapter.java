@@ -51,6 +51,12 @@ public final class DoraAdapter extends LoraAdapter {
         return w.square().sum(new int[] {1}).sqrt();
     }
 
+    /** DoRA rescales the whole output: not LoRA's additive form. */
+    @Override
+    public boolean additive() {
+        return false;
+    }
+
     @Override
     public NDArray forward(NDArray x, Linear base, ForwardContext ctx) {
         NDArray w0 = base.weight().array();

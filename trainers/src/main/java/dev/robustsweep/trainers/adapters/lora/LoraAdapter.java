@@ -4,7 +4,7 @@ import dev.robustsweep.trainers.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.robustsweep.trainers.adapters.Adapter;
+import dev.robustsweep.trainers.adapters.LowRankUpdate;
 import dev.robustsweep.trainers.model.Dropout;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.Linear;
@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * A [r, n_in] ~ U(-1/sqrt(n_in), 1/sqrt(n_in)) (torch Linear's default Kaiming-uniform, a = sqrt(5)),
  * B [n_out, r] = 0, scaling = lora_alpha / r (rsLoRA: lora_alpha / sqrt(r)).
  */
-public class LoraAdapter implements Adapter {
+public class LoraAdapter implements LowRankUpdate {
     protected final Parameter a;
     protected final Parameter b;
     protected final double scaling;
@@ -55,25 +55,26 @@ public class LoraAdapter implements Adapter {
         };
     }
 
-    @Override
-    public NDArray forward(NDArray x, Linear base, ForwardContext ctx) {
-        NDArray y = Linear.linear(x, base.weight().array(), base.bias() == null ? null : base.bias().array(), ctx);
-        return Linear.addLinear(y, down(x, ctx), scaledB(), ctx);
-    }
-
     /** scaling * B A dropout(x): the low-rank path, x [..., n_in] -> [..., n_out]. */
     protected NDArray delta(NDArray x, ForwardContext ctx) {
-        return Linear.linear(down(x, ctx), scaledB(), null, ctx);
+        return Linear.linear(Linear.linear(Dropout.apply(x, dropout, ctx), down(ctx), null, ctx), up(), null, ctx);
     }
 
-    /** h = A dropout(x), [..., r]. */
-    private NDArray down(NDArray x, ForwardContext ctx) {
-        return Linear.linear(Dropout.apply(x, dropout, ctx), a.array(), null, ctx);
+    /** D = A. */
+    @Override
+    public NDArray down(ForwardContext ctx) {
+        return a.array();
     }
 
-    /** scaling * B: scaling multiplies the small B [n_out, r], not the [batch, seq, n_out] output. */
-    private NDArray scaledB() {
+    /** U = scaling * B. */
+    @Override
+    public NDArray up() {
         return b.array().mul(Scalars.of(b.array(), scaling));
+    }
+
+    @Override
+    public double inputDropout() {
+        return dropout;
     }
 
     @Override

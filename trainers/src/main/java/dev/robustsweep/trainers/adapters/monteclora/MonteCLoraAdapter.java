@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robustsweep.trainers.adapters.lora.LoraAdapter;
-import dev.robustsweep.trainers.model.Dropout;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.Linear;
 import dev.robustsweep.trainers.model.Parameter;
@@ -84,13 +83,10 @@ public final class MonteCLoraAdapter extends LoraAdapter {
         return new MonteCLoraAdapter(ab[0], ab[1], logScale, logConcentration, scaling, dropout, epsilon, sparse, wishart);
     }
 
+    /** D: in training a fresh sample A + epsilon W (Algorithm 1), else the mean A. */
     @Override
-    public NDArray forward(NDArray x, Linear base, ForwardContext ctx) {
-        NDArray y = Linear.linear(x, base.weight().array(), base.bias() == null ? null : base.bias().array(), ctx);
-        NDArray down = ctx.training() ? stochasticA() : a.array();
-        NDArray h = Linear.linear(Dropout.apply(x, dropout, ctx), down, null, ctx);
-        // scaling multiplies the small B [n_out, r], not the [batch, seq, n_out] output
-        return Linear.addLinear(y, h, b.array().mul(Scalars.of(b.array(), scaling)), ctx);
+    public NDArray down(ForwardContext ctx) {
+        return ctx.training() ? stochasticA() : a.array();
     }
 
     /** One draw of A_used = A + epsilon W (Algorithm 1 steps 1-4); records T and pi for the step's losses. */

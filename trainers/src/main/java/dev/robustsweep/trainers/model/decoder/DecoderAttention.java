@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import dev.robustsweep.trainers.model.Dropout;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.Linear;
+import dev.robustsweep.trainers.model.SharedInput;
 import dev.robustsweep.trainers.model.Scalars;
 
 /**
@@ -44,9 +45,10 @@ public final class DecoderAttention {
         long t = x.getShape().get(1);
         int group = heads / kvHeads;
         // project and split heads: [b, t, n * d] -> [b, n, t, d]
-        NDArray q = qProj.forward(x, ctx).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
-        NDArray k = kProj.forward(x, ctx).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
-        NDArray v = vProj.forward(x, ctx).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
+        NDArray[] qkv = SharedInput.forward(x, ctx, qProj, kProj, vProj);
+        NDArray q = qkv[0].reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
+        NDArray k = qkv[1].reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
+        NDArray v = qkv[2].reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
         q = RotaryEmbedding.apply(q, cosSin.get(0), cosSin.get(1));
         k = RotaryEmbedding.apply(k, cosSin.get(0), cosSin.get(1));
         if (cache != null) {
