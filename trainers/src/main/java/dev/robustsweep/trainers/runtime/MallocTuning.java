@@ -61,6 +61,9 @@ public final class MallocTuning {
             return ok ? "tuned" : "mallopt refused: unchanged";
         } catch (UnsatisfiedLinkError e) {
             return "not glibc: unchanged";
+        } catch (LinkageError | RuntimeException e) {
+            // JNA itself could not load (e.g. no writable temp directory for its stub): a tuning never stops a run
+            return "JNA unavailable (" + e + "): unchanged";
         }
     }
 
