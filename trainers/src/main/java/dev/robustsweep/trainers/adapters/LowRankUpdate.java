@@ -29,8 +29,11 @@ public interface LowRankUpdate extends Adapter {
     /** y = W0 x + b + U (D dropout(x)). */
     @Override
     default NDArray forward(NDArray x, Linear base, ForwardContext ctx) {
-        NDArray y = Linear.linear(x, base.weight().array(), base.bias() == null ? null : base.bias().array(), ctx);
-        NDArray h = Linear.linear(Dropout.apply(x, inputDropout(), ctx), down(ctx), null, ctx);
-        return Linear.addLinear(y, h, up(), ctx);
+        return plusLowRank(Linear.linear(x, base.weight().array(), base.bias() == null ? null : base.bias().array(), ctx), x, ctx);
+    }
+
+    /** y + U (D dropout(x)): the low-rank path added to an output y [..., n_out] computed from x. */
+    default NDArray plusLowRank(NDArray y, NDArray x, ForwardContext ctx) {
+        return Linear.addLinear(y, Linear.linear(Dropout.apply(x, inputDropout(), ctx), down(ctx), null, ctx), up(), ctx);
     }
 }

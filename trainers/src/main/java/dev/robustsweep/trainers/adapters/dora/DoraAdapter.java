@@ -65,7 +65,7 @@ public final class DoraAdapter extends LoraAdapter {
         NDArray weightNorm = rowNorm(w0.add(lora)).stopGradient();
         NDArray s = magnitude.array().div(weightNorm);
         // s * (W0 x + scaling B A dropout(x)), then the unscaled bias
-        NDArray y = Linear.linear(x, w0, null, ctx).add(delta(x, ctx)).mul(s);
+        NDArray y = plusLowRank(Linear.linear(x, w0, null, ctx), x, ctx).mul(s);
         return base.bias() == null ? y : y.add(base.bias().array());
     }
 

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robustsweep.trainers.adapters.LowRankUpdate;
-import dev.robustsweep.trainers.model.Dropout;
 import dev.robustsweep.trainers.model.ForwardContext;
 import dev.robustsweep.trainers.model.Linear;
 import dev.robustsweep.trainers.model.Parameter;
@@ -53,11 +52,6 @@ public class LoraAdapter implements LowRankUpdate {
             new Parameter(base.name() + ".lora_A.weight", manager.create(a, new Shape(r, in)), true),
             new Parameter(base.name() + ".lora_B.weight", manager.zeros(new Shape(out, r)), true)
         };
-    }
-
-    /** scaling * B A dropout(x): the low-rank path, x [..., n_in] -> [..., n_out]. */
-    protected NDArray delta(NDArray x, ForwardContext ctx) {
-        return Linear.linear(Linear.linear(Dropout.apply(x, dropout, ctx), down(ctx), null, ctx), up(), null, ctx);
     }
 
     /** D = A. */
